@@ -1,0 +1,3 @@
+from reunify.cli import main
+
+main()

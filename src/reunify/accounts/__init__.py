@@ -1,0 +1,1 @@
+"""Staff accounts, roles, passwords (argon2) and bearer tokens."""

@@ -1,0 +1,53 @@
+"""``reunify bench matching``: accuracy on FEBRL and synthetic inquiries, latency of one
+inquiry through the index, import time (``benchmarks/bench_matching.py``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from reunify.cli.bench import load_benchmark
+
+
+@click.command("matching")
+@click.option(
+    "--db", "dbs", default="sqlite", show_default=True,
+    help="Comma-separated: 'sqlite' (a temporary file) and/or PostgreSQL URLs.",
+)  # fmt: skip
+@click.option(
+    "--people", default="100000", show_default=True, help="Registry sizes, e.g. 100000,1000000."
+)
+@click.option(
+    "--queries", default=1000, show_default=True, help="Synthetic inquiries per registry."
+)
+@click.option("--no-febrl", is_flag=True, help="Skip the FEBRL accuracy runs.")
+@click.option(
+    "--out", type=click.Path(path_type=Path), default=None, help="Write the JSON results here."
+)
+def matching(dbs: str, people: str, queries: int, no_febrl: bool, out: Path | None) -> None:
+    """Matching accuracy (FEBRL, synthetic), latency p50/p95/p99 and import time."""
+    module = load_benchmark("bench_matching")
+    console = Console(stderr=True)
+    results = module.run(
+        dbs.split(","), [int(n) for n in people.split(",")], queries=queries,
+        febrl=not no_febrl, say=lambda line: console.print(line, markup=False, highlight=False),
+    )  # fmt: skip
+    if out is not None:
+        out.write_text(json.dumps(results, indent=2))
+    table = Table("registry", "backend", "import s", "top1", "top5", "wrong confident",
+                  "p50 ms", "p95 ms", "p99 ms", "cpu p95 ms", title="One inquiry")  # fmt: skip
+    for r in results["registries"]:
+        table.add_row(
+            str(r["people"]), r["backend"], f"{r.get('import_s', 0):.0f}", f"{r['top1']:.3f}",
+            f"{r.get('top5', 0):.3f}", f"{r.get('wrong_person_confident_rate', 0):.4f}",
+            f"{r['p50_ms']:.1f}", f"{r['p95_ms']:.1f}", f"{r['p99_ms']:.1f}",
+            f"{r.get('cpu_p95_ms', 0):.1f}",
+        )  # fmt: skip
+    Console().print(table)
+    for name in ("febrl4", "splink_febrl4", "febrl3", "splink_febrl3"):
+        if name in results:
+            Console().print(f"{name}: {json.dumps(results[name])}", markup=False)

@@ -1,0 +1,1 @@
+"""The reference scenario (shared SCENARIO.md) as demo data."""

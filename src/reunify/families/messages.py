@@ -1,0 +1,55 @@
+"""Notification texts, rendered only from a public answer body (never from a record), in the
+seeker's language where a translation exists (English otherwise)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "subject": "News about {name}",
+        "located": "{name} is being cared for at {facility}. General condition: {condition}.",
+        "in_transit": "{name} is being moved to {facility}.",
+        "discharged": "{name} has been discharged.",
+        "reported_safe": '{name} reported themself safe at {since}: "{message}"',
+        "contact_family_assistance_centre": "Please contact the family assistance centre: "
+        "{centre_name}, {centre_phone}, {centre_address}.",
+        "no_information": "We have no information to give about {name} at this time.",
+        "footer": "You asked Reunify to tell you when this changes. Reference {ref}.",
+    },
+    "es": {
+        "subject": "Noticias sobre {name}",
+        "located": "{name} está siendo atendido/a en {facility}. Estado general: {condition}.",
+        "in_transit": "{name} está siendo trasladado/a a {facility}.",
+        "discharged": "{name} ha sido dado/a de alta.",
+        "reported_safe": '{name} informó que está a salvo ({since}): "{message}"',
+        "contact_family_assistance_centre": "Por favor, contacte con el centro de asistencia "
+        "a familias: {centre_name}, {centre_phone}, {centre_address}.",
+        "no_information": "Por ahora no tenemos información que dar sobre {name}.",
+        "footer": "Pidió a Reunify que le avisara de cualquier cambio. Referencia {ref}.",
+    },
+}
+
+
+def language_of(tag: str) -> str:
+    base = tag.strip().lower().split("-")[0]
+    return base if base in _TEXT else "en"
+
+
+def render(answer: dict[str, Any], *, name: str, language: str, ref: str) -> tuple[str, str]:
+    """(subject, text) for one public answer about the person the seeker named ``name``."""
+    text = _TEXT[language_of(language)]
+    centre = answer.get("family_assistance_centre") or {}
+    values = {
+        "name": name or "the person you asked about",
+        "facility": answer.get("facility") or "",
+        "condition": answer.get("condition") or "",
+        "since": answer.get("since") or "",
+        "message": answer.get("message") or "",
+        "centre_name": centre.get("name", ""),
+        "centre_phone": centre.get("phone", ""),
+        "centre_address": centre.get("address", ""),
+        "ref": ref,
+    }
+    line = text[str(answer["kind"])].format(**values)
+    return text["subject"].format(**values), f"{line}\n\n{text['footer'].format(**values)}\n"

@@ -1,0 +1,136 @@
+"""What ``reunify match``, ``POST /api/v1/match`` and ``reunify locate`` ask of the engine.
+
+One inquiry in (a JSON object), one result out: ``{"id", "candidates": [{"record_id",
+"probability", "band", "why"}]}``, best first. A staff tool: no disclosure filtering here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from reunify.domain import AgeRange, BirthDate, DomainError, Sex
+from reunify.linkage.models import current_params, ensure_stored
+from reunify.linkage.records import record_ids
+from reunify.linkage.search import find
+from reunify.matching import Band, MatchRecord, ModelParams, Scored, why
+
+MAX_CANDIDATES = 10
+TEXT_FIELDS = ("name", "given_name", "family_name", "phone", "email", "city", "postcode")
+FIELDS = frozenset(("id", *TEXT_FIELDS, "sex", "date_of_birth", "age", "description"))
+# Enough to look someone up by: a name, a phone number or an email address.
+FINDING = ("name", "given_name", "family_name", "phone", "email")
+_SEXES = {
+    "f": Sex.FEMALE, "female": Sex.FEMALE, "m": Sex.MALE, "male": Sex.MALE,
+    "o": Sex.OTHER, "other": Sex.OTHER, "u": None, "unknown": None, "": None,
+}  # fmt: skip
+
+
+def _text(data: Mapping[str, Any], field: str) -> str:
+    value = data.get(field)
+    if value is None:
+        return ""
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise DomainError(field, "must be a string")
+    return str(value).strip()
+
+
+def parse_sex(text: str, field: str = "sex") -> Sex | None:
+    try:
+        return _SEXES[text.strip().lower()]
+    except KeyError:
+        raise DomainError(field, f"{text!r} is not one of female, male, other, unknown") from None
+
+
+def parse_inquiry(data: object) -> tuple[str, MatchRecord]:
+    """Validate one inquiry object; returns (its id, the record to look up)."""
+    if not isinstance(data, dict):
+        raise DomainError("inquiry", "must be a JSON object")
+    unknown = sorted(set(data) - FIELDS)
+    if unknown:
+        raise DomainError(unknown[0], "is not an inquiry field")
+    inquiry_id = _text(data, "id")
+    if not inquiry_id:
+        raise DomainError("id", "is required")
+    values = {f: _text(data, f) for f in (*TEXT_FIELDS, "description", "sex")}
+    if not any(values[f] for f in FINDING):
+        raise DomainError("name", "an inquiry needs a name, a phone number or an email")
+    dob, age = _text(data, "date_of_birth"), data.get("age")
+    record = MatchRecord(
+        record_id=inquiry_id,
+        names=((values["given_name"], values["family_name"]),)
+        if values["given_name"] or values["family_name"]
+        else (),
+        full_names=(values["name"],) if values["name"] else (),
+        sex=parse_sex(values["sex"]),
+        birth_date=BirthDate.parse(dob) if dob else None,
+        age=AgeRange.parse(age if isinstance(age, int) else str(age))
+        if age not in (None, "")
+        else None,
+        phone=values["phone"],
+        email=values["email"],
+        city=values["city"],
+        postcode=values["postcode"],
+        description=values["description"],
+    )
+    return inquiry_id, record
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    id: str
+    candidates: list[dict[str, Any]]
+    model_version: str
+    scored: list[Scored]
+
+    def body(self) -> dict[str, Any]:
+        return {"id": self.id, "candidates": self.candidates}
+
+
+def match(
+    session: Session,
+    inquiry_id: str,
+    record: MatchRecord,
+    *,
+    params: ModelParams | None = None,
+    incident_id: int | None = None,
+    limit: int = MAX_CANDIDATES,
+) -> Result:
+    params = params or current_params(session)
+    scored = find(
+        session, record, incident_id=incident_id, limit=min(limit, MAX_CANDIDATES), params=params
+    )
+    names = record_ids(session, [int(s.record_id) for s in scored])
+    candidates = [
+        {
+            "record_id": names[int(s.record_id)],
+            "probability": round(s.probability, 4),
+            "band": s.band.value,
+            "why": why(s),
+        }
+        for s in scored
+    ]
+    return Result(inquiry_id, candidates, params.version, scored)
+
+
+def prepare_run(session: Session) -> ModelParams:
+    """The parameters for a run of decisions, stored so each decision's version resolves."""
+    params = current_params(session)
+    ensure_stored(session, params)
+    return params
+
+
+def tolerant_ids(
+    session: Session, name: str, *, incident_id: int | None = None, confident_only: bool = False
+) -> list[int]:
+    """People a typed name plausibly means (confident, and unless ``confident_only``
+    uncertain), best first."""
+    if not name.strip():
+        return []
+    record = MatchRecord(record_id="locate", full_names=(name,))
+    scored = find(session, record, incident_id=incident_id, limit=MAX_CANDIDATES)
+    wanted = {Band.CONFIDENT} if confident_only else {Band.CONFIDENT, Band.UNCERTAIN}
+    return [int(s.record_id) for s in scored if s.band in wanted]

@@ -1,0 +1,58 @@
+"""Person matching: find the right person from what a relative remembers, and say how sure.
+
+Pure Python, no storage: a store fetches candidates through ``blocking_keys`` and hands
+them to ``rank``. Everything else in this package is internal.
+"""
+
+from reunify.matching.blocking import KEY_KINDS, blocking_keys, is_broad
+from reunify.matching.comparisons import COMPARISONS, ComparisonVector, compare
+from reunify.matching.estimate import (
+    EMResult,
+    comparison_vectors,
+    estimate_m_from_labels,
+    estimate_u,
+    expectation_maximisation,
+    fit_calibration,
+    random_pairs,
+)
+from reunify.matching.explain import explain, why
+from reunify.matching.model import DecisionRules, LevelParams, ModelParams, default_params
+from reunify.matching.normalise import fold, parse_full_name
+from reunify.matching.prepared import PreparedRecord, prepare
+from reunify.matching.records import MatchRecord, from_person
+from reunify.matching.scoring import Band, Contribution, Scored, rank, score
+from reunify.matching.term_frequencies import TermFrequencies
+
+__all__ = [
+    "COMPARISONS",
+    "KEY_KINDS",
+    "Band",
+    "ComparisonVector",
+    "Contribution",
+    "DecisionRules",
+    "EMResult",
+    "LevelParams",
+    "MatchRecord",
+    "ModelParams",
+    "PreparedRecord",
+    "Scored",
+    "TermFrequencies",
+    "blocking_keys",
+    "compare",
+    "comparison_vectors",
+    "default_params",
+    "estimate_m_from_labels",
+    "estimate_u",
+    "expectation_maximisation",
+    "explain",
+    "fit_calibration",
+    "fold",
+    "from_person",
+    "is_broad",
+    "parse_full_name",
+    "prepare",
+    "random_pairs",
+    "rank",
+    "score",
+    "why",
+]

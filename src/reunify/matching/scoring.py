@@ -1,0 +1,154 @@
+"""Scoring one pair and ranking candidates, with the rules that keep ``confident`` honest.
+
+Telling a family "this is your person" when it is not would be the worst error the system
+can make, so a confident band needs three things: a high calibrated probability, at least
+two agreeing identifying facts one of which is not a given name, and no runner-up nearly as
+good (a common name at a million people has namesakes).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import NamedTuple
+
+from reunify.matching.comparisons import COMPARISONS, compare
+from reunify.matching.model import ModelParams, default_params
+from reunify.matching.prepared import PreparedRecord, prepare
+from reunify.matching.records import MatchRecord
+from reunify.matching.term_frequencies import TermFrequencies
+
+# Facts that point at one person; sex, place and descriptions only support them.
+IDENTIFYING = frozenset({"given_name", "family_name", "birth", "phone", "email"})
+# A given name alone ("Alex") is shared by thousands, so one of these must agree too.
+STRONG = frozenset({"family_name", "phone", "email"})
+MIN_IDENTIFYING = 2
+
+_NAMES = tuple(c.name for c in COMPARISONS)
+_LEVEL_NAMES = tuple(tuple(lv.name for lv in c.levels) for c in COMPARISONS)
+_TF_LEVEL = tuple(tuple(lv.tf for lv in c.levels) for c in COMPARISONS)
+
+
+class Band(StrEnum):
+    CONFIDENT = "confident"
+    UNCERTAIN = "uncertain"
+    NO_MATCH = "no_match"
+
+
+class Contribution(NamedTuple):
+    field: str
+    level: str
+    weight: float  # bits of evidence; 0 for a missing fact
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    record_id: str
+    probability: float
+    weight: float  # total log2 Bayes factor including the prior
+    band: Band
+    contributions: tuple[Contribution, ...]
+    model_version: str
+    notes: tuple[str, ...] = ()
+
+
+Record = MatchRecord | PreparedRecord
+
+
+def _prepared(record: Record) -> PreparedRecord:
+    return record if isinstance(record, PreparedRecord) else prepare(record)
+
+
+def probability(weight: float, params: ModelParams) -> float:
+    """Calibrated probability from the total weight (a sigmoid in base 2)."""
+    slope, intercept = params.calibration
+    x = slope * weight + intercept
+    if x >= 0:
+        return 1.0 / (1.0 + math.pow(2.0, -x))
+    odds = math.pow(2.0, x)
+    return odds / (1.0 + odds)
+
+
+def _contributions(
+    left: PreparedRecord, right: PreparedRecord, params: ModelParams, tf: TermFrequencies | None
+) -> tuple[Contribution, ...]:
+    vector = compare(left, right)
+    out: list[Contribution] = []
+    for i, level in enumerate(vector.levels):
+        weight = params.weights[i][level]
+        term = vector.terms[i]
+        if tf is not None and term is not None and _TF_LEVEL[i][level]:
+            frequency = tf.frequency(_NAMES[i], term)
+            tf_mu = params.tf_m[i]
+            if frequency is not None and tf_mu is not None:
+                u_term = max(frequency, params.tf_minimum_u)
+                weight += params.tf_weight * math.log2(tf_mu[1] / u_term)
+        out.append(Contribution(_NAMES[i], _LEVEL_NAMES[i][level], weight))
+    return tuple(out)
+
+
+def has_minimum_evidence(contributions: Iterable[Contribution]) -> bool:
+    agreeing = {c.field for c in contributions if c.weight > 0 and c.field in IDENTIFYING}
+    return len(agreeing) >= MIN_IDENTIFYING and not agreeing.isdisjoint(STRONG)
+
+
+def score(
+    inquiry: Record,
+    candidate: Record,
+    params: ModelParams | None = None,
+    tf: TermFrequencies | None = None,
+) -> Scored:
+    """Score one pair on its own. ``rank`` also weighs candidates against each other."""
+    params = params or default_params()
+    left, right = _prepared(inquiry), _prepared(candidate)
+    contributions = _contributions(left, right, params, tf)
+    weight = params.prior_weight + sum(c.weight for c in contributions)
+    p = probability(weight, params)
+    rules = params.decision
+    notes: tuple[str, ...] = ()
+    if p >= rules.confident_probability and has_minimum_evidence(contributions):
+        band = Band.CONFIDENT
+    elif p >= rules.uncertain_probability:
+        band = Band.UNCERTAIN
+        if p >= rules.confident_probability:
+            notes = ("not enough independent facts agree: a given name alone is never enough",)
+    else:
+        band = Band.NO_MATCH
+    return Scored(right.record_id, p, weight, band, contributions, params.version, notes)
+
+
+def rank(
+    inquiry: Record,
+    candidates: Iterable[Record],
+    params: ModelParams | None = None,
+    tf: TermFrequencies | None = None,
+    *,
+    limit: int | None = None,
+) -> list[Scored]:
+    """Candidates best first. Only the best can be confident, and only if the runner-up
+    trails it by at least ``decision.runner_up_margin`` bits, whatever the scores."""
+    params = params or default_params()
+    left = _prepared(inquiry)
+    seen: set[str] = set()
+    scored: list[Scored] = []
+    for candidate in candidates:
+        right = _prepared(candidate)
+        if right.record_id in seen:
+            continue
+        seen.add(right.record_id)
+        scored.append(score(left, right, params, tf))
+    scored.sort(key=lambda s: (-s.weight, s.record_id))
+    margin = params.decision.runner_up_margin
+    for i, item in enumerate(scored):
+        if item.band is not Band.CONFIDENT:
+            continue
+        if i > 0:
+            note = f"a better candidate exists ({scored[0].record_id})"
+            scored[i] = replace(item, band=Band.UNCERTAIN, notes=(*item.notes, note))
+        elif len(scored) > 1 and item.weight - scored[1].weight < margin:
+            gap = item.weight - scored[1].weight
+            note = f"runner-up {scored[1].record_id} is only {gap:.1f} bits behind"
+            scored[i] = replace(item, band=Band.UNCERTAIN, notes=(*item.notes, note))
+    return scored[:limit] if limit is not None else scored

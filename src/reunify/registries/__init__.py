@@ -1,0 +1,1 @@
+"""Exchange with other registries (Person Finder-compatible, PFIF 1.4)."""

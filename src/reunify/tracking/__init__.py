@@ -1,0 +1,1 @@
+"""Tracking: registering people and applying movements, with the audit trail beside them."""

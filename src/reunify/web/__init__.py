@@ -1,0 +1,1 @@
+"""The HTTP service: app factory, JSON API routers, and (later) pages."""

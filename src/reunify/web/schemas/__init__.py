@@ -1,0 +1,1 @@
+"""API schemas (``Create``/``Update``/``Public``), kept apart from the ORM tables."""
