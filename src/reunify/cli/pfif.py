@@ -33,15 +33,22 @@ def _incident(session: Session, slug: str | None) -> t.Incident:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @incident_option
 @click.option("--allow-believed-dead", is_flag=True, help="Accept believed_dead notes.")
+@click.option(
+    "--domain", default=None, help="CSV: the registry domain of record ids written without one."
+)
 @db_option
 def import_pfif(
-    path: Path, incident_slug: str | None, allow_believed_dead: bool, db_url: str | None
+    path: Path,
+    incident_slug: str | None,
+    allow_believed_dead: bool,
+    domain: str | None,
+    db_url: str | None,
 ) -> None:
     """Import a PFIF 1.1-1.4 XML file or a Person Finder CSV file (by its .csv name)."""
     data = path.read_bytes()
     try:
         if path.suffix.lower() == ".csv":
-            parsed = pfif.read_csv(data, allow_believed_dead=allow_believed_dead)
+            parsed = pfif.read_csv(data, domain=domain, allow_believed_dead=allow_believed_dead)
         else:
             parsed = pfif.parse(data, allow_believed_dead=allow_believed_dead)
     except pfif.PfifError as exc:

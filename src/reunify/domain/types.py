@@ -76,3 +76,5 @@ class Role(StrEnum):
     ADMIN = "admin"
     FACILITY_STAFF = "facility_staff"
     REUNIFICATION_OFFICER = "reunification_officer"
+    # A machine client of another registry: PFIF exchange only, and only for its own domain.
+    REGISTRY = "registry"

@@ -8,6 +8,7 @@ person wrote themself (``is_note_author``) is a safe report. Nothing is merged s
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -82,6 +83,10 @@ def _keep(
     person_id: int | None,
     row: pt.PfifRecord | None,
 ) -> None:
+    if record.source_date is None:
+        # PFIF 1.4 requires a source_date that 1.1/1.2 did not: date the record by its
+        # entry_date, else by its arrival here, so it can be exported again as 1.4.
+        record = dataclasses.replace(record, source_date=record.entry_date or datetime.now(UTC))
     document = (
         pfif.serialize([record], [])
         if isinstance(record, PfifPerson)
@@ -122,13 +127,13 @@ def import_records(
                 person_ids[record.person_record_id] = _import_person(
                     session, incident, record, actor, summary
                 )
-        except domain.DomainError as exc:
+        except (domain.DomainError, pfif.PfifError) as exc:
             summary.problems.append(f"person {record.person_record_id}: {exc}")
     for note in result.notes:
         try:
             with session.begin_nested():
                 _import_note(session, note, person_ids, actor, summary)
-        except domain.DomainError as exc:
+        except (domain.DomainError, pfif.PfifError) as exc:
             summary.problems.append(f"note {note.note_record_id}: {exc}")
     return summary
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from reunify.store.tables import Base
@@ -32,3 +32,14 @@ class PfifRecord(Base):
     expiry_date: Mapped[datetime | None]
     entry_date: Mapped[datetime]
     document: Mapped[str] = mapped_column(Text)
+
+
+class RegistryClient(Base):
+    """The PFIF domain a ``registry`` account speaks for: it may send (and so change) only
+    records whose ids are in that domain, as PFIF requires of the originating repository."""
+
+    __tablename__ = "registry_clients"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    pfif_domain: Mapped[str] = mapped_column(String(200))
+    allow_believed_dead: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -65,7 +65,7 @@ def _unauthorized(detail: str) -> HTTPException:
     return HTTPException(401, detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-def current_staff(request: Request, session: SessionDep) -> Staff:
+def _bearer_user(request: Request, session: Session) -> t.User:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -73,7 +73,20 @@ def current_staff(request: Request, session: SessionDep) -> Staff:
     user = users.user_for_token(session, token.strip())
     if user is None:
         raise _unauthorized("authorization: the token is unknown, expired or revoked")
-    return staff_for_user(user)
+    return user
+
+
+def current_staff(request: Request, session: SessionDep) -> Staff:
+    staff = staff_for_user(_bearer_user(request, session))
+    if staff.role is Role.REGISTRY:
+        # Another registry's machine account exchanges PFIF and nothing else.
+        raise HTTPException(403, "role: a registry client may use only the PFIF exchange")
+    return staff
+
+
+def current_client(request: Request, session: SessionDep) -> Staff:
+    """Staff or a registry client: for the PFIF exchange only."""
+    return staff_for_user(_bearer_user(request, session))
 
 
 def staff_for_user(user: t.User) -> Staff:
@@ -87,6 +100,7 @@ def staff_for_user(user: t.User) -> Staff:
 
 
 StaffDep = Annotated[Staff, Depends(current_staff)]
+ClientDep = Annotated[Staff, Depends(current_client)]
 
 
 def require(*roles: Role) -> Callable[[Staff], Staff]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -101,12 +102,19 @@ async def _domain(request: Request, exc: Exception) -> JSONResponse:
     return error_response(status, str(exc), [FieldProblem(field=exc.field, problem=exc.problem)])
 
 
+_FIELD_NAME = re.compile(r"[a-z_][a-z0-9_.]*")
+
+
 async def _http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else "request failed"
+    field, sep, problem = detail.partition(": ")
+    named = bool(sep) and _FIELD_NAME.fullmatch(field) is not None
     if _fhir(request):
         return _outcome(exc.status_code, None, detail, getattr(exc, "headers", None))
-    return error_response(exc.status_code, detail, headers=getattr(exc, "headers", None))
+    # Our own refusals are written "field: problem"; name the field as every other error does.
+    fields = [FieldProblem(field=field, problem=problem)] if named else None
+    return error_response(exc.status_code, detail, fields, headers=getattr(exc, "headers", None))
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -78,7 +78,8 @@ def test_a_safe_report_from_another_registry_reaches_the_registry(
 
 
 @pytest.mark.parametrize(
-    "name", sorted(p.name for p in SAMPLES.glob("*.xml")), ids=lambda n: n.removesuffix(".xml")
+    "name",
+    sorted(p.relative_to(SAMPLES).as_posix() for p in SAMPLES.rglob("*") if p.suffix == ".xml"),
 )
 def test_every_sample_imports_or_is_refused_with_reasons(
     session: Session, demo: int, name: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from reunify.domain import Role
@@ -13,8 +13,9 @@ from reunify.interop import pfif
 from reunify.registries.pfif_export import export
 from reunify.registries.pfif_import import import_records
 from reunify.store import incidents
+from reunify.store import pfif_tables as pt
 from reunify.store import tables as t
-from reunify.web.deps import SessionDep, StaffDep, require
+from reunify.web.deps import ClientDep, SessionDep, Staff
 
 router = APIRouter(prefix="/pfif", tags=["pfif"])
 PFIF_XML = "application/xml"
@@ -28,15 +29,30 @@ def _incident(session: SessionDep, slug: str | None) -> t.Incident:
     return incident
 
 
+def _sender(session: SessionDep, staff: Staff) -> pt.RegistryClient | None:
+    """The registry a client speaks for; ``None`` for an admin, who may import any domain."""
+    if staff.role is Role.ADMIN:
+        return None
+    client = session.get(pt.RegistryClient, staff.user_id) if staff.role is Role.REGISTRY else None
+    if client is None:
+        raise HTTPException(403, "role: this needs an admin or a registry client token")
+    return client
+
+
 @router.post("", operation_id="import_pfif")
 async def import_pfif(
-    request: Request, session: SessionDep, staff: StaffDep, incident: str | None = None
+    request: Request, session: SessionDep, staff: ClientDep, incident: str | None = None
 ) -> dict[str, object]:
     """Import a PFIF 1.1-1.4 XML document (or Person Finder CSV with ``Content-Type: text/csv``).
 
-    Needs an admin token; ``believed_dead`` notes are refused unless the caller is an admin.
+    Needs an admin token or a registry client's token. A registry client may send only records
+    whose ids are in its own domain (PFIF: only the originating repository changes a record),
+    and ``believed_dead`` notes only if it was allowed to; each refused record is named in
+    ``problems`` while the others are imported.
     """
-    require(Role.ADMIN)(staff)
+    client = _sender(session, staff)
+    domain = client.pfif_domain if client else None
+    dead_ok = client.allow_believed_dead if client else True
     body = await request.body()
     if len(body) > MAX_UPLOAD:
         raise DomainError("body", f"is larger than {MAX_UPLOAD} bytes")
@@ -44,9 +60,11 @@ async def import_pfif(
     is_csv = request.headers.get("content-type", "").startswith("text/csv")
     try:
         if is_csv:
-            parsed = pfif.read_csv(body, allow_believed_dead=True)
+            parsed = pfif.read_csv(
+                body, domain=domain, allow_believed_dead=dead_ok, authorized_domain=domain
+            )
         else:
-            parsed = pfif.parse(body, allow_believed_dead=True)
+            parsed = pfif.parse(body, allow_believed_dead=dead_ok, authorized_domain=domain)
     except pfif.PfifError as exc:
         raise DomainError("body", str(exc)) from None
     summary = import_records(
@@ -70,13 +88,15 @@ async def import_pfif(
 def _feed(
     request: Request,
     session: SessionDep,
-    staff: StaffDep,
+    staff: Staff,
     incident: str | None,
     since: datetime | None,
     skip: int,
     max_results: int,
     kind: str,
 ) -> Response:
+    if staff.role is Role.FACILITY_STAFF:
+        raise HTTPException(403, "role: the registry feed is for officers and registry clients")
     if since is not None and since.tzinfo is None:
         raise DomainError("since", "needs a time zone (e.g. 2026-11-20T22:00:00Z)")
     persons, notes = export(
@@ -97,7 +117,7 @@ def _feed(
 def persons_feed(
     request: Request,
     session: SessionDep,
-    staff: StaffDep,
+    staff: ClientDep,
     incident: str | None = None,
     since: datetime | None = None,
     skip: int = Query(0, ge=0),
@@ -111,7 +131,7 @@ def persons_feed(
 def notes_feed(
     request: Request,
     session: SessionDep,
-    staff: StaffDep,
+    staff: ClientDep,
     incident: str | None = None,
     since: datetime | None = None,
     skip: int = Query(0, ge=0),
