@@ -92,6 +92,13 @@ def record_movement(
         raise NotFound("person_id", f"no person {draft.person_id}")
     if draft.source_ref is not None:
         existing = movements.by_source(session, draft.source, draft.source_ref)
+        if existing is not None and existing.person_id != draft.person_id:
+            # Not a repeat: the sender reused its reference for someone else.
+            raise Conflict(
+                "source_ref",
+                f"{draft.source_ref!r} from {draft.source} already names a movement of "
+                f"person {existing.person_id}",
+            )
         if existing is not None:
             return existing, False
     if draft.cancels is not None:

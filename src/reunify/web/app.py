@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
 from reunify import __version__
@@ -11,6 +11,7 @@ from reunify.store import Database
 from reunify.web import errors, fhir, pages
 from reunify.web.api import router as api_router
 from reunify.web.api.health import router as health_router
+from reunify.web.deps import refuse_nul
 
 
 def create_app(
@@ -29,6 +30,7 @@ def create_app(
         openapi_url="/openapi.json",
         docs_url="/api/docs",
         redoc_url=None,
+        dependencies=[Depends(refuse_nul)],
     )
     app.state.settings = settings
     app.state.database = database

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError, DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from reunify.domain.errors import Conflict, DomainError, Forbidden, NotFound
@@ -117,6 +118,18 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, detail, fields, headers=getattr(exc, "headers", None))
 
 
+async def _data_error(request: Request, exc: Exception) -> JSONResponse:
+    """A value the database refuses (out of range, malformed) is bad input, not a crash. Models
+    name such fields first; this is the net for what they missed, and it is logged to fix."""
+    assert isinstance(exc, DBAPIError)
+    log.warning("database refused a value on %s %s: %s", request.method, request.url.path, exc)
+    reason = str(exc.orig).splitlines()[0] if exc.orig is not None else "refused by the database"
+    detail = f"request: a value cannot be stored ({reason})"
+    if _fhir(request):
+        return _outcome(422, None, detail)
+    return error_response(422, detail, [FieldProblem(field="request", problem=reason)])
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     if _fhir(request):
@@ -128,4 +141,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(DomainError, _domain)
     app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(DataError, _data_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -182,3 +182,47 @@ def test_duplicate_identifier_is_a_conflict(
     assert_error(
         app_client.post("/api/v1/people", json=body, headers=admin_headers), 409, "identifiers"
     )
+
+
+# Found by the schema fuzzer (test_api_fuzz.py); each was a 500 before.
+def test_a_nul_character_is_refused_by_name(
+    app_client: TestClient, session: Session, demo: int, admin_headers: dict[str, str]
+) -> None:
+    before = counts(session)
+    body = {"incident": "sgmw-shooting", "names": [{"given": "Sam\x00", "family": "Case"}]}
+    assert_error(app_client.post("/api/v1/people", json=body, headers=admin_headers), 422, "given")
+    nul_query = app_client.get("/api/v1/people", params={"q": "Sam\x00"}, headers=admin_headers)
+    assert_error(nul_query, 422, "query.q")
+    assert counts(session) == before
+
+
+@pytest.mark.parametrize("path", ["/api/v1/people/{}", "/api/v1/people/{}/history"])
+def test_an_id_beyond_64_bits_is_invalid_not_a_crash(
+    app_client: TestClient, admin_headers: dict[str, str], path: str
+) -> None:
+    assert_error(app_client.get(path.format(2**70), headers=admin_headers), 422, "person_id")
+
+
+def test_a_reused_source_ref_for_another_person_is_a_conflict(
+    app_client: TestClient, session: Session, demo: int, admin_headers: dict[str, str]
+) -> None:
+    people = session.scalars(select(t.Person.id).order_by(t.Person.id).limit(2)).all()
+    fact = {"status": "unknown", "occurred_at": "2026-11-21T05:00:00Z", "source_ref": "ev-1"}
+    first = app_client.post(
+        "/api/v1/movements", json={**fact, "person_id": people[0]}, headers=admin_headers
+    )
+    assert first.status_code == 201, first.text
+    before = counts(session)
+    other = app_client.post(
+        "/api/v1/movements", json={**fact, "person_id": people[1]}, headers=admin_headers
+    )
+    assert_error(other, 409, "source_ref")
+    assert counts(session) == before
+    # a blank reference is no reference: two facts with it are two facts
+    blank = {**fact, "source_ref": ""}
+    for person_id in people:
+        made = app_client.post(
+            "/api/v1/movements", json={**blank, "person_id": person_id}, headers=admin_headers
+        )
+        assert made.status_code == 201, made.text
+        assert made.json()["source_ref"] is None

@@ -13,7 +13,7 @@ from reunify.linkage import dedupe, service
 from reunify.store import audit
 from reunify.store.match_tables import MatchDecision
 from reunify.web.deps import SessionDep, Staff, require
-from reunify.web.schemas.common import ListOf
+from reunify.web.schemas.common import ListOf, RowIdPath
 from reunify.web.schemas.match import (
     DuplicateDecision,
     DuplicatePublic,
@@ -69,7 +69,7 @@ def list_duplicates(
     "/duplicates/{decision_id}", operation_id="decide_duplicate", response_model=DuplicatePublic
 )
 def decide_duplicate(
-    decision_id: int, body: DuplicateDecision, session: SessionDep, staff: OfficerDep
+    decision_id: RowIdPath, body: DuplicateDecision, session: SessionDep, staff: OfficerDep
 ) -> DuplicatePublic:
     row = dedupe.decide(
         session, decision_id, confirm=body.decision == "confirm", actor=staff.actor, keep=body.keep

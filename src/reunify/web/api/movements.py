@@ -36,7 +36,7 @@ def post_movement(
             condition=body.condition,
             destination_code=body.destination,
             source=f"api:{staff.username}",
-            source_ref=body.source_ref,
+            source_ref=body.source_ref or None,  # blank is no reference, not a shared one
             note=body.note,
         )
         row, created = record_movement(session, draft, actor=staff.actor)

@@ -12,7 +12,7 @@ from reunify.store import tables as t
 from reunify.tracking.service import locate, person_view, register_person
 from reunify.tracking.views import MovementView, PersonView, WhereaboutsView
 from reunify.web.deps import SessionDep, StaffDep, check_person_visible
-from reunify.web.schemas.common import ListOf
+from reunify.web.schemas.common import ListOf, RowIdPath
 from reunify.web.schemas.people import NameIn, PersonCreate, PersonUpdate
 
 router = APIRouter(prefix="/people", tags=["people"])
@@ -81,7 +81,7 @@ def find_people(
 
 
 @router.get("/{person_id}", operation_id="get_person", response_model=PersonView)
-def get_person(person_id: int, session: SessionDep, staff: StaffDep) -> PersonView:
+def get_person(person_id: RowIdPath, session: SessionDep, staff: StaffDep) -> PersonView:
     check_person_visible(session, staff, person_id)
     view = person_view(session, person_id)
     audit.record_event(
@@ -96,7 +96,7 @@ def get_person(person_id: int, session: SessionDep, staff: StaffDep) -> PersonVi
 
 
 @router.get("/{person_id}/history", operation_id="get_history", response_model=ListOf[MovementView])
-def get_history(person_id: int, session: SessionDep, staff: StaffDep) -> ListOf[MovementView]:
+def get_history(person_id: RowIdPath, session: SessionDep, staff: StaffDep) -> ListOf[MovementView]:
     view = get_person(person_id, session, staff)
     return ListOf(data=view.history, count=len(view.history))
 
@@ -104,13 +104,13 @@ def get_history(person_id: int, session: SessionDep, staff: StaffDep) -> ListOf[
 @router.get(
     "/{person_id}/whereabouts", operation_id="get_whereabouts", response_model=WhereaboutsView
 )
-def get_whereabouts(person_id: int, session: SessionDep, staff: StaffDep) -> WhereaboutsView:
+def get_whereabouts(person_id: RowIdPath, session: SessionDep, staff: StaffDep) -> WhereaboutsView:
     return WhereaboutsView.of(get_person(person_id, session, staff))
 
 
 @router.patch("/{person_id}", operation_id="update_person", response_model=PersonView)
 def update_person(
-    person_id: int, body: PersonUpdate, session: SessionDep, staff: StaffDep
+    person_id: RowIdPath, body: PersonUpdate, session: SessionDep, staff: StaffDep
 ) -> PersonView:
     check_person_visible(session, staff, person_id)
     row = people.get(session, person_id)

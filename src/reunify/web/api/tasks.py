@@ -12,7 +12,7 @@ from reunify.domain.errors import DomainError, NotFound
 from reunify.families import tasks as service
 from reunify.store import people
 from reunify.web.deps import SessionDep, Staff, require
-from reunify.web.schemas.common import ListOf
+from reunify.web.schemas.common import ListOf, RowIdPath
 from reunify.web.schemas.families import TaskComplete, TaskCreate, TaskPublic
 
 router = APIRouter(prefix="/tasks", tags=["families"])
@@ -59,7 +59,7 @@ def create_task(body: TaskCreate, session: SessionDep, staff: OfficerDep) -> Tas
 
 @router.post("/{task_id}/complete", operation_id="complete_task", response_model=TaskPublic)
 def complete_task(
-    task_id: int, body: TaskComplete, session: SessionDep, staff: OfficerDep
+    task_id: RowIdPath, body: TaskComplete, session: SessionDep, staff: OfficerDep
 ) -> TaskPublic:
     """Close a task; ``family_told`` records that the family was told."""
     task = service.complete(

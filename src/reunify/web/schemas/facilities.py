@@ -51,8 +51,8 @@ class LocationPublic(BaseModel):
 
 class BedCountIn(Input):
     bed_type: BedType
-    total: int = Field(ge=0)
-    available: int = Field(ge=0)
+    total: int = Field(ge=0, le=1_000_000)
+    available: int = Field(ge=0, le=1_000_000)
 
 
 class BedCountPublic(BaseModel):

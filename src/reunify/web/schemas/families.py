@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from reunify.domain import Sex
-from reunify.web.schemas.common import Input
+from reunify.web.schemas.common import Input, RowId
 
 
 class SoughtIn(Input):
@@ -71,7 +71,7 @@ class SafeReportPublic(BaseModel):
 
 class TaskCreate(Input):
     kind: str = Field(max_length=40)
-    person_id: int | None = None
+    person_id: RowId | None = None
     summary: str = Field("", max_length=2000)
 
 

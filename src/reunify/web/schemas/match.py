@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from reunify.web.schemas.common import Input
+from reunify.web.schemas.common import Input, RowId
 
 
 class MatchInquiry(Input):
@@ -38,7 +38,7 @@ class MatchResult(BaseModel):
 
 class DuplicateDecision(Input):
     decision: Literal["confirm", "reject"]
-    keep: int | None = None
+    keep: RowId | None = None
 
 
 class DuplicatePublic(BaseModel):

@@ -3,12 +3,12 @@ from __future__ import annotations
 from pydantic import AwareDatetime, Field
 
 from reunify.domain import Condition, Status
-from reunify.web.schemas.common import Input
+from reunify.web.schemas.common import Input, RowId
 from reunify.web.schemas.facilities import LocationIn
 
 
 class MovementCreate(Input):
-    person_id: int
+    person_id: RowId
     status: Status
     occurred_at: AwareDatetime = Field(description="When it happened (with a UTC offset)")
     facility: str | None = Field(None, description="Facility code")
