@@ -16,6 +16,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "{centre_name}, {centre_phone}, {centre_address}.",
         "no_information": "We have no information to give about {name} at this time.",
         "footer": "You asked Reunify to tell you when this changes. Reference {ref}.",
+        "code_subject": "Your Reunify code",
+        "code": "Your Reunify code is {code}. It expires in 15 minutes. "
+        "If you did not ask for it, ignore this message.",
     },
     "es": {
         "subject": "Noticias sobre {name}",
@@ -27,6 +30,20 @@ _TEXT: dict[str, dict[str, str]] = {
         "a familias: {centre_name}, {centre_phone}, {centre_address}.",
         "no_information": "Por ahora no tenemos información que dar sobre {name}.",
         "footer": "Pidió a Reunify que le avisara de cualquier cambio. Referencia {ref}.",
+        "code_subject": "Su código de Reunify",
+        "code": "Su código de Reunify es {code}. Caduca en 15 minutos. "
+        "Si no lo ha pedido, ignore este mensaje.",
+    },
+}
+
+# The general condition in the seeker's language (the AHA one-word terms); English is the key.
+_CONDITION = {
+    "es": {
+        "good": "bueno",
+        "fair": "regular",
+        "serious": "grave",
+        "critical": "crítico",
+        "undetermined": "por determinar",
     },
 }
 
@@ -38,12 +55,14 @@ def language_of(tag: str) -> str:
 
 def render(answer: dict[str, Any], *, name: str, language: str, ref: str) -> tuple[str, str]:
     """(subject, text) for one public answer about the person the seeker named ``name``."""
-    text = _TEXT[language_of(language)]
+    lang = language_of(language)
+    text = _TEXT[lang]
+    condition = str(answer.get("condition") or "")
     centre = answer.get("family_assistance_centre") or {}
     values = {
         "name": name or "the person you asked about",
         "facility": answer.get("facility") or "",
-        "condition": answer.get("condition") or "",
+        "condition": _CONDITION.get(lang, {}).get(condition, condition),
         "since": answer.get("since") or "",
         "message": answer.get("message") or "",
         "centre_name": centre.get("name", ""),
@@ -53,3 +72,9 @@ def render(answer: dict[str, Any], *, name: str, language: str, ref: str) -> tup
     }
     line = text[str(answer["kind"])].format(**values)
     return text["subject"].format(**values), f"{line}\n\n{text['footer'].format(**values)}\n"
+
+
+def verification_code(code: str, *, language: str) -> tuple[str, str]:
+    """(subject, text) of the one-time code message, in the seeker's language."""
+    text = _TEXT[language_of(language)]
+    return text["code_subject"], text["code"].format(code=code) + "\n"

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reunify.domain.errors import DomainError, Forbidden
+from reunify.families import messages
 from reunify.notify import outbox
 from reunify.store import audit
 from reunify.store import families_tables as ft
@@ -46,8 +47,9 @@ def contact_key(email: str = "", phone: str = "") -> str:
     return f"phone:{digits}"
 
 
-def start(session: Session, key: str) -> ft.Verification:
-    """Create a code for a contact key and queue it (email, or SMS by the gateway)."""
+def start(session: Session, key: str, *, language: str = "en") -> ft.Verification:
+    """Create a code for a contact key and queue it (email, or SMS by the gateway), in the
+    seeker's ``language`` where a translation exists."""
     code = f"{secrets.randbelow(1_000_000):06d}"
     now = datetime.now(UTC)
     row = ft.Verification(
@@ -59,14 +61,14 @@ def start(session: Session, key: str) -> ft.Verification:
     session.add(row)
     session.flush()
     channel, _, recipient = key.partition(":")
+    subject, body = messages.verification_code(code, language=language)
     outbox.enqueue(
         session,
         dedup_key=f"verify.{row.id}",
         channel="email" if channel == "email" else "sms",
         recipient=recipient,
-        subject="Your Reunify code",
-        body=f"Your Reunify code is {code}. It expires in 15 minutes. "
-        "If you did not ask for it, ignore this message.\n",
+        subject=subject,
+        body=body,
     )
     audit.record_event(
         session,

@@ -186,5 +186,5 @@ def test_a_change_to_a_followed_person_reaches_the_seeker_by_email(
     assert message["To"] == "izzie@example.org"
     text = message.get_payload(decode=True).decode()  # type: ignore[union-attr]
     assert "Alex Karev está siendo atendido/a en Seattle Presbyterian Hospital" in text
-    assert "good" in text
+    assert "Estado general: bueno" in text  # the condition in her language too
     assert "778" not in text

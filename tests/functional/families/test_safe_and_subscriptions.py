@@ -75,7 +75,6 @@ def test_a_followed_open_inquiry_is_told_when_a_safe_report_matches_it(
         f"/api/v1/inquiries/{inquiry}/subscription", json={}, headers={"X-Seeker-Token": token}
     )
     assert sub.status_code == 201, sub.text
-    assert sub.json()["following"] is False
     report = app_client.post(
         "/api/v1/safe",
         json={"name": "Callie Torres", "age": 35, "sex": "female", "message": "I'm OK."},
@@ -94,7 +93,7 @@ def test_following_alex_tells_of_a_disclosed_change_only(
     token = _verify(app_client, session, email="izzie@example.org")
     headers = {"X-Seeker-Token": token}
     sub = app_client.post(f"/api/v1/inquiries/{inquiry}/subscription", json={}, headers=headers)
-    assert sub.json()["following"] is True
+    assert sub.status_code == 201, sub.text
     karev = session.scalars(
         select(t.PersonName.person_id).where(t.PersonName.folded == "alex karev")
     ).one()
@@ -173,3 +172,30 @@ def test_believed_dead_is_for_staff_only(demo: int, session: Session) -> None:
         add_note(session, person_id, NoteStatus.BELIEVED_DEAD, source="seeker")
     note = add_note(session, person_id, NoteStatus.BELIEVED_DEAD, source="staff/x", by_staff=True)
     assert note.status == "believed_dead"
+
+
+def test_following_says_nothing_of_whether_anyone_matched(
+    app_client: TestClient, demo: int, session: Session
+) -> None:
+    karev = session.scalars(
+        select(t.PersonName.person_id).where(t.PersonName.folded == "alex karev")
+    ).one()
+    session.get(t.Person, karev).directory_opt_out = True  # type: ignore[union-attr]
+    session.commit()
+    token = _verify(app_client, session, email="izzie@example.org")
+    bodies = []
+    for sought in (
+        {"name": "Alex Karev", "age": 31, "sex": "male"},  # protected: matched, not disclosed
+        {"name": "Nobody Atall", "age": 31, "sex": "male"},  # not found
+    ):
+        inquiry = _inquire(app_client, sought)
+        answer = app_client.post(
+            f"/api/v1/inquiries/{inquiry}/subscription",
+            json={},
+            headers={"X-Seeker-Token": token},
+        )
+        assert answer.status_code == 201, answer.text
+        body = answer.json()
+        assert body.pop("inquiry_id") == inquiry
+        bodies.append(body)
+    assert bodies[0] == bodies[1]

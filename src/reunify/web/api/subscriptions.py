@@ -68,9 +68,9 @@ def subscribe(
     inquiry = by_public_id(session, inquiry_id)
     sub = subscriptions.subscribe(session, inquiry, proof, language=body.language)
     session.commit()
-    return SubscriptionPublic(
-        inquiry_id=inquiry.public_id, channel=sub.channel, following=sub.person_id is not None
-    )
+    # Nothing here may say whether the inquiry matched anyone: a protected person matches too,
+    # and "matched" versus "not found" would tell them apart. The answer alone says what may be.
+    return SubscriptionPublic(inquiry_id=inquiry.public_id, channel=sub.channel)
 
 
 @router.delete("/inquiries/{inquiry_id}/subscription", operation_id="unsubscribe", status_code=204)

@@ -10,7 +10,16 @@ from pydantic import BaseModel
 
 from reunify.web import sessions
 from reunify.web.errors import error_response
-from reunify.web.pages import about, beds, dashboard, frontdesk, signin
+from reunify.web.pages import (
+    about,
+    beds,
+    dashboard,
+    frontdesk,
+    public,
+    public_follow,
+    public_safe,
+    signin,
+)
 from reunify.web.pages.rendering import render
 
 STATIC_DIR = Path(__file__).parent.parent / "static"
@@ -20,7 +29,7 @@ def install(app: FastAPI) -> None:
     """Mount the page routers, the static files and the sign-in redirects on ``app``."""
     sessions.install(app)
     app.add_exception_handler(sessions.PageError, _page_error)
-    for module in (signin, frontdesk, beds, dashboard, about):
+    for module in (signin, frontdesk, beds, dashboard, about, public, public_follow, public_safe):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

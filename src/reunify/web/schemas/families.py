@@ -116,7 +116,6 @@ class SubscriptionCreate(Input):
 class SubscriptionPublic(BaseModel):
     inquiry_id: str
     channel: str
-    following: bool = Field(description="True once the inquiry matched a person")
 
 
 class OutboxCounts(BaseModel):
