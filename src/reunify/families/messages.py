@@ -3,7 +3,10 @@ seeker's language where a translation exists (English otherwise)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
+
+from babel.dates import format_datetime
 
 _TEXT: dict[str, dict[str, str]] = {
     "en": {
@@ -16,6 +19,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "{centre_name}, {centre_phone}, {centre_address}.",
         "no_information": "We have no information to give about {name} at this time.",
         "footer": "You asked Reunify to tell you when this changes. Reference {ref}.",
+        "someone": "the person you asked about",
         "code_subject": "Your Reunify code",
         "code": "Your Reunify code is {code}. It expires in 15 minutes. "
         "If you did not ask for it, ignore this message.",
@@ -30,6 +34,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "a familias: {centre_name}, {centre_phone}, {centre_address}.",
         "no_information": "Por ahora no tenemos información que dar sobre {name}.",
         "footer": "Pidió a Reunify que le avisara de cualquier cambio. Referencia {ref}.",
+        "someone": "la persona por la que preguntó",
         "code_subject": "Su código de Reunify",
         "code": "Su código de Reunify es {code}. Caduca en 15 minutos. "
         "Si no lo ha pedido, ignore este mensaje.",
@@ -60,10 +65,10 @@ def render(answer: dict[str, Any], *, name: str, language: str, ref: str) -> tup
     condition = str(answer.get("condition") or "")
     centre = answer.get("family_assistance_centre") or {}
     values = {
-        "name": name or "the person you asked about",
+        "name": name or text["someone"],
         "facility": answer.get("facility") or "",
         "condition": _CONDITION.get(lang, {}).get(condition, condition),
-        "since": answer.get("since") or "",
+        "since": _when(answer.get("since"), lang),
         "message": answer.get("message") or "",
         "centre_name": centre.get("name", ""),
         "centre_phone": centre.get("phone", ""),
@@ -72,6 +77,19 @@ def render(answer: dict[str, Any], *, name: str, language: str, ref: str) -> tup
     }
     line = text[str(answer["kind"])].format(**values)
     return text["subject"].format(**values), f"{line}\n\n{text['footer'].format(**values)}\n"
+
+
+def _when(value: object, lang: str) -> str:
+    """An answer's ISO time as the seeker would read it ("21 nov 2026, 6:05 UTC")."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return format_datetime(moment, "medium", tzinfo=UTC, locale=lang) + " UTC"
 
 
 def verification_code(code: str, *, language: str) -> tuple[str, str]:

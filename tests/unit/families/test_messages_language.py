@@ -20,3 +20,12 @@ def test_the_condition_is_translated_too() -> None:
     assert "Estado general: regular." in spanish
     _, english = render(answer, name="Alex Karev", language="en", ref="r")
     assert "General condition: fair." in english
+
+
+def test_a_safe_report_time_and_a_missing_name_read_naturally() -> None:
+    answer = {"kind": "reported_safe", "since": "2026-11-21T06:05:00+00:00", "message": "Bien."}
+    subject, spanish = render(answer, name="", language="es", ref="r")
+    assert subject == "Noticias sobre la persona por la que preguntó"
+    assert "21 nov 2026, 6:05:00 UTC" in spanish
+    _, english = render(answer, name="", language="en", ref="r")
+    assert "the person you asked about reported themself safe at Nov 21, 2026" in english
