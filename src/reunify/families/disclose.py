@@ -6,8 +6,9 @@ Every answer, notification and task of the families layer is decided here by
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +28,7 @@ from reunify.families.candidates import Candidate, Sought, person_age
 from reunify.store import facilities, movements
 from reunify.store import families_tables as ft
 from reunify.store import tables as t
+from reunify.store.centre_tables import DeathNotice
 
 # A runner-up within this much of the best candidate makes the match uncertain: with two
 # nearly-as-good namesakes, telling a family either one's story may be telling the wrong one.
@@ -62,10 +64,23 @@ def settings_for(session: Session, incident_id: int | None) -> DisclosureSetting
 
 
 def next_of_kin_told(session: Session, person_id: int) -> bool:
+    """A family was told in person: a recorded death notice, or a notification task that
+    was closed with ``family_told``."""
+    told = select(DeathNotice.id).where(DeathNotice.person_id == person_id)
+    if session.scalars(told.limit(1)).first() is not None:
+        return True
     stmt = select(ft.Task.id).where(
         ft.Task.person_id == person_id,
         ft.Task.kind == domain.disclosure.StaffTask.NOTIFY_NEXT_OF_KIN_IN_PERSON.value,
         ft.Task.family_told.is_(True),
+    )
+    return session.scalars(stmt.limit(1)).first() is not None
+
+
+def death_released(session: Session, person_id: int) -> bool:
+    """The family, once told, agreed that the death may be shared with other registries."""
+    stmt = select(DeathNotice.id).where(
+        DeathNotice.person_id == person_id, DeathNotice.release.is_(True)
     )
     return session.scalars(stmt.limit(1)).first() is not None
 
@@ -76,25 +91,60 @@ def possibly_minor(age: domain.AgeRange | None) -> bool:
     return age is not None and age.low < 18
 
 
-def subject_state(session: Session, person: t.Person) -> SubjectState:
-    """Everything the policy may consider about one person, read from the store."""
-    rows = movements.for_person(session, person.id)
-    codes = movements.facility_codes(session)
-    where = domain.project_whereabouts(person.id, [movements.to_domain(r, codes) for r in rows])
-    names = {f.code: f.name for f in facilities.list_all(session)}
+def age_reference(session: Session, person: t.Person) -> date:
+    """The day ages are taken on: the incident's first day (what relatives and the news say,
+    and stable over a long stay), or today if that is earlier. Ages only grow, so a patient
+    who turns 18 in hospital is still treated as the minor they were when it happened."""
+    today = datetime.now(UTC).date()
+    incident = session.get(t.Incident, person.incident_id)
+    return min(today, incident.started_at.date()) if incident is not None else today
+
+
+def whereabouts(
+    session: Session, person_id: int, codes: dict[int, str] | None = None
+) -> domain.Whereabouts:
+    """A person's whereabouts projected from all of their movements."""
+    rows = movements.for_person(session, person_id)
+    codes = codes if codes is not None else movements.facility_codes(session)
+    return domain.project_whereabouts(person_id, [movements.to_domain(r, codes) for r in rows])
+
+
+def subject_state(
+    session: Session,
+    person: t.Person,
+    *,
+    on: date | None = None,
+    where: domain.Whereabouts | None = None,
+    facility_names: Mapping[str, str] | None = None,
+) -> SubjectState:
+    """Everything the policy may consider about one person, read from the store.
+
+    The one builder for every audience (public answers, notifications, the front desk, the
+    reunification centre, registry exports). Callers that already hold the whereabouts or
+    the facility names (the desk, per search) pass them in; ``on`` is the day ages are
+    taken on (default: ``age_reference``).
+    """
+    where = where if where is not None else whereabouts(session, person.id)
+    names = (
+        facility_names
+        if facility_names is not None
+        else {f.code: f.name for f in facilities.list_all(session)}
+    )
     state = SubjectState.from_whereabouts(where, names)
     message = ""
-    if where.status is domain.Status.REPORTED_SAFE:
-        last = next((r for r in rows if r.id == where.last_movement_id), None)
+    if where.status is domain.Status.REPORTED_SAFE and where.last_movement_id is not None:
+        last = session.get(t.Movement, where.last_movement_id)
         message = last.note if last else ""
-    age = person_age(person, datetime.now(UTC).date())
+    age = person_age(person, on or age_reference(session, person))
+    told = next_of_kin_told(session, person.id)
     return replace(
         state,
         directory_opt_out=person.directory_opt_out,
         message=message,
         minor=possibly_minor(age),
         unidentified=person.unidentified,
-        next_of_kin_notified=next_of_kin_told(session, person.id),
+        next_of_kin_notified=told,
+        death_released=told and death_released(session, person.id),
         designated_contact_ids=frozenset(c.id for c in person.contacts if c.designated),
     )
 
@@ -131,4 +181,21 @@ def disclose(
     audience = Audience.public(verified=verified, contact_id=contact)
     return decide(
         subject_state(session, person), audience, match, settings_for(session, person.incident_id)
+    )
+
+
+# What an officer asks about when opening a record in the centre: the record itself.
+_OFFICER_LOOKUP = MatchBand(Band.CONFIDENT, full_name=True, other_fact=True)
+
+
+def for_officer(
+    session: Session, person: t.Person, match: MatchBand = _OFFICER_LOOKUP
+) -> Disclosure:
+    """What a reunification officer may see of ``person``: everything, with the reasons for
+    care (minor, unidentified, next of kin not told...) as flags."""
+    return decide(
+        subject_state(session, person),
+        Audience.reunification_officer(),
+        match,
+        settings_for(session, person.incident_id),
     )

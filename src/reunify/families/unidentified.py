@@ -8,12 +8,12 @@ review task for a reunification officer; the seeker's answer does not change.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reunify.domain import Sex
+from reunify.domain import AgeRange, Sex
 from reunify.domain.disclosure import StaffTask
 from reunify.families import tasks
 from reunify.families.candidates import Sought, person_age
@@ -24,24 +24,29 @@ _AGE_SLACK = 5  # years: a relative's guess against an examiner's estimate
 _MAX_TASKS = 5
 
 
+def fits(person: t.Person, sex: Sex, wanted: AgeRange | None, on: date) -> bool:
+    """Sex and age do not contradict: the one test of "could this be them" for an
+    unidentified person, used by inquiries and by the centre's description search."""
+    if sex in (Sex.MALE, Sex.FEMALE) and person.sex not in (sex.value, "unknown"):
+        return False
+    age = person_age(person, on)
+    return wanted is None or age is None or wanted.gap(age) <= _AGE_SLACK
+
+
+def unidentified_people(session: Session) -> list[t.Person]:
+    stmt = select(t.Person).where(
+        t.Person.unidentified.is_(True), t.Person.merged_into_id.is_(None)
+    )
+    return list(session.scalars(stmt.order_by(t.Person.id)))
+
+
 def possible_unidentified(session: Session, sought: Sought) -> list[t.Person]:
     """Unidentified people the description could fit (sex and age do not contradict)."""
     if not sought.description:
         return []
-    stmt = select(t.Person).where(
-        t.Person.unidentified.is_(True), t.Person.merged_into_id.is_(None)
-    )
     today = datetime.now(UTC).date()
     wanted = sought.age or (sought.birth_date.age_range(today) if sought.birth_date else None)
-    fits = []
-    for person in session.scalars(stmt.order_by(t.Person.id)):
-        if sought.sex in (Sex.MALE, Sex.FEMALE) and person.sex not in (sought.sex.value, "unknown"):
-            continue
-        age = person_age(person, today)
-        if wanted is not None and age is not None and wanted.gap(age) > _AGE_SLACK:
-            continue
-        fits.append(person)
-    return fits
+    return [p for p in unidentified_people(session) if fits(p, sought.sex, wanted, today)]
 
 
 def route_to_staff(session: Session, inquiry: ft.Inquiry, sought: Sought) -> int:

@@ -5,6 +5,7 @@ import line here.
 """
 
 from reunify.store import (
+    centre_tables,  # noqa: F401
     families_tables,  # noqa: F401
     hl7_tables,  # noqa: F401
     match_tables,  # noqa: F401

@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from reunify.web.api import (
     audit,
     auth,
+    centre,
     facilities,
     incidents,
     inquiries,
@@ -30,3 +31,4 @@ router.include_router(tasks.router)
 router.include_router(audit.router)
 router.include_router(match.router)
 router.include_router(pfif.router)
+router.include_router(centre.router)

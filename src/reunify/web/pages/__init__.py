@@ -13,6 +13,7 @@ from reunify.web.errors import error_response
 from reunify.web.pages import (
     about,
     beds,
+    centre,
     dashboard,
     frontdesk,
     public,
@@ -31,6 +32,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(sessions.PageError, _page_error)
     for module in (signin, frontdesk, beds, dashboard, about, public, public_follow, public_safe):
         app.include_router(module.router)
+    app.include_router(centre.router)  # the reunification centre's pages
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
 

@@ -69,6 +69,14 @@ class TransitRow(BaseModel):
     condition: str | None
 
 
+class UnmatchedInquiry(BaseModel):
+    ref: str  # the first characters of the public id: enough to find it, not to act as it
+    sought: str
+    band: str
+    asked_at: datetime
+    in_review: bool  # an officer's review task is open (the centre's uncertain matches)
+
+
 class DashboardPage(BaseModel):
     incident: str
     incident_name: str
@@ -83,6 +91,8 @@ class DashboardPage(BaseModel):
     facility_chart: Chart
     beds: list[FacilityBeds]
     in_transit: list[TransitRow]
+    unmatched_count: int = 0
+    unmatched: list[UnmatchedInquiry] = []
 
 
 def _incident(session: SessionDep, slug: str | None) -> t.Incident:
@@ -95,6 +105,12 @@ def _incident(session: SessionDep, slug: str | None) -> t.Incident:
 def _name(session: SessionDep, person_id: int) -> str:
     row = people.get(session, person_id)
     return people.to_domain(row).primary_name.display if row else f"person {person_id}"
+
+
+def _sought_name(sought: dict[str, object]) -> str:
+    name = str(sought.get("name") or "").strip()
+    parts = (str(sought.get(k) or "") for k in ("given_name", "family_name"))
+    return name or " ".join(" ".join(parts).split()) or "(no name given)"
 
 
 def build(session: SessionDep, incident: t.Incident) -> DashboardPage:
@@ -168,6 +184,17 @@ def build(session: SessionDep, incident: t.Incident) -> DashboardPage:
         )
         for pid, dest, since, condition in data.in_transit(session, incident.id)
     ]
+    unmatched_count, unmatched_rows = data.unmatched_inquiries(session, incident.id)
+    unmatched = [
+        UnmatchedInquiry(
+            ref=public_id[:8],
+            sought=_sought_name(sought),
+            band=band,
+            asked_at=asked_at,
+            in_review=in_review,
+        )
+        for _, public_id, sought, band, asked_at, in_review in unmatched_rows
+    ]
     return DashboardPage(
         incident=incident.slug,
         incident_name=incident.name,
@@ -184,6 +211,8 @@ def build(session: SessionDep, incident: t.Incident) -> DashboardPage:
         facility_chart=lay_out(facility_chart),
         beds=beds,
         in_transit=transit,
+        unmatched_count=unmatched_count,
+        unmatched=unmatched,
     )
 
 
@@ -202,7 +231,10 @@ def dashboard(
         subject_type="incident",
         subject_id=row.id,
         incident_id=row.id,
-        data={"in_transit": [p.person_id for p in page.in_transit]},
+        data={
+            "in_transit": [p.person_id for p in page.in_transit],
+            "unmatched_inquiries": [u.ref for u in page.unmatched],
+        },
     )
     session.commit()
     return render(request, "pages/dashboard.html", page, staff=staff)

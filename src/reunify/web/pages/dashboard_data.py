@@ -9,6 +9,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from reunify.domain import Status
+from reunify.domain.disclosure import StaffTask
+from reunify.store import families_tables as ft
 from reunify.store import tables as t
 
 IN_FACILITY = frozenset({Status.EMERGENCY_DEPARTMENT.value, Status.ADMITTED.value})
@@ -63,6 +65,45 @@ def in_transit(session: Session, incident_id: int) -> list[TransitRow]:
         .order_by(t.Whereabouts.since)
     )
     return [(r[0], r[1], r[2], r[3]) for r in session.execute(stmt).all()]
+
+
+UnmatchedRow = tuple[int, str, dict[str, object], str, datetime, bool]
+_REVIEWS = (StaffTask.REVIEW_UNCERTAIN_MATCH.value, StaffTask.UNIDENTIFIED_CANDIDATE.value)
+
+
+def unmatched_inquiries(
+    session: Session, incident_id: int, limit: int = 20
+) -> tuple[int, list[UnmatchedRow]]:
+    """Open inquiries of this incident (or of none yet: nobody matched them at all), and the
+    latest ``limit`` as (id, public id, sought, band, asked at, waiting for an officer)."""
+    where = (ft.Inquiry.state == "open") & (
+        (ft.Inquiry.incident_id == incident_id) | ft.Inquiry.incident_id.is_(None)
+    )
+    count = session.scalar(select(func.count()).select_from(ft.Inquiry).where(where)) or 0
+    reviewed = (
+        select(ft.Task.id)
+        .where(
+            ft.Task.inquiry_id == ft.Inquiry.id,
+            ft.Task.state == "open",
+            ft.Task.kind.in_(_REVIEWS),
+        )
+        .exists()
+    )
+    stmt = (
+        select(
+            ft.Inquiry.id,
+            ft.Inquiry.public_id,
+            ft.Inquiry.sought,
+            ft.Inquiry.band,
+            ft.Inquiry.created_at,
+            reviewed,
+        )
+        .where(where)
+        .order_by(ft.Inquiry.created_at.desc(), ft.Inquiry.id.desc())
+        .limit(limit)
+    )
+    rows = [(r[0], r[1], dict(r[2] or {}), r[3], r[4], bool(r[5])) for r in session.execute(stmt)]
+    return int(count), rows
 
 
 class Timeline:

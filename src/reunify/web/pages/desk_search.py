@@ -26,10 +26,10 @@ from reunify.domain.disclosure import (
     DisclosureSettings,
     FamilyAssistanceCentre,
     MatchBand,
-    SubjectState,
     decide,
 )
-from reunify.families.disclose import possibly_minor
+from reunify.families.candidates import person_age
+from reunify.families.disclose import subject_state, whereabouts
 from reunify.linkage.service import tolerant_ids
 from reunify.store import audit, movements, people
 from reunify.store import tables as t
@@ -92,29 +92,8 @@ class DeskResult(BaseModel):
     family_assistance_centre: CentreView | None = None
 
 
-def _age(row: t.Person, today: date) -> domain.AgeRange | None:
-    if row.birth_date:
-        return domain.BirthDate.parse(row.birth_date).age_range(today)
-    if row.age_low is not None and row.age_high is not None:
-        return domain.AgeRange(row.age_low, row.age_high)
-    return None
-
-
 def _where(session: Session, person_id: int, codes: dict[int, str]) -> domain.Whereabouts:
-    rows = movements.for_person(session, person_id)
-    return domain.project_whereabouts(person_id, [movements.to_domain(r, codes) for r in rows])
-
-
-def subject_for(
-    row: t.Person, where: domain.Whereabouts, names: dict[str, str], today: date
-) -> SubjectState:
-    age = _age(row, today)
-    return dataclasses.replace(
-        SubjectState.from_whereabouts(where, names),
-        directory_opt_out=row.directory_opt_out,
-        unidentified=row.unidentified,
-        minor=possibly_minor(age),
-    )
+    return whereabouts(session, person_id, codes)
 
 
 def disclosure_settings(incident: t.Incident) -> DisclosureSettings:
@@ -147,7 +126,7 @@ def _result(
     )
     if here:
         # What tells two namesakes apart, for patients of this facility only.
-        age = _age(row, today)
+        age = person_age(row, today)
         result.aliases = sorted({n.display for n in person.names if n != primary})
         result.sex = person.sex.value
         result.age = str(age) if age else None
@@ -182,7 +161,7 @@ def search(
         band = dataclasses.replace(match, band=candidate.band)
         # Ages as of the incident: what relatives and the news say, and stable over a long stay.
         on = today or incident.started_at.date()
-        subject = subject_for(row, where, names, on)
+        subject = subject_state(session, row, on=on, where=where, facility_names=names)
         d = decide(subject, audience, band, disclosure_settings(incident))
         audit.record_event(
             session,
@@ -211,7 +190,8 @@ def badge_disclosure(
     codes = movements.facility_codes(session)
     names = {f.code: f.name for f in session.query(t.Facility)}
     where = _where(session, row.id, codes)
-    subject = subject_for(row, where, names, today or incident.started_at.date())
+    on = today or incident.started_at.date()
+    subject = subject_state(session, row, on=on, where=where, facility_names=names)
     d = decide(
         subject,
         Audience.front_desk(desk.code),

@@ -49,6 +49,7 @@ def nav_for(staff: Staff | None) -> list[NavLink]:
         links += [NavLink(href="/desk", label="Front desk"), NavLink(href="/beds", label="Beds")]
     if staff.role in (Role.REUNIFICATION_OFFICER, Role.ADMIN):
         links.append(NavLink(href="/dashboard", label="Dashboard"))
+        links.append(NavLink(href="/centre", label="Reunification centre"))
     return links
 
 
