@@ -25,11 +25,14 @@ def serve(
 
     settings = get_settings(database_url=db_url, host=host, port=port)
     database = open_database(settings.database_url, upgrade=True)
-    if with_demo:
+    if with_demo:  # the same data as `reunify demo`: the scenario and the centre's cases
         from reunify.demo.load import load
+        from reunify.demo.review_cases import load_review_cases
 
         with database.session() as session:
             load(session)
+        with database.session() as session:
+            load_review_cases(session)
     if settings.secret_key_is_ephemeral and settings.environment == "production":
         click.echo(
             "warning: REUNIFY_SECRET_KEY is not set; staff sessions end at restart", err=True
