@@ -12,18 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reunify.domain import AgeRange, Sex
 from reunify.domain.disclosure import StaffTask
+from reunify.families import tasks
 from reunify.families.centre_views import FieldLine, PersonCard, card, explanation
 from reunify.families.disclose import age_reference
 from reunify.families.unidentified import fits, unidentified_people
 from reunify.linkage.models import current_params
 from reunify.linkage.records import load_records
 from reunify.matching import MatchRecord, Scored, prepare, score
-from reunify.store import families_tables as ft
 from reunify.store import people
 
 MAX_RESULTS = 25
@@ -59,21 +58,6 @@ class IdentifyHit(BaseModel):
     open_inquiries: int
 
 
-def _open_inquiries(session: Session, person_ids: list[int]) -> dict[int, int]:
-    if not person_ids:
-        return {}
-    stmt = (
-        select(ft.Task.person_id, func.count())
-        .where(
-            ft.Task.person_id.in_(person_ids),
-            ft.Task.kind == StaffTask.UNIDENTIFIED_CANDIDATE.value,
-            ft.Task.state == "open",
-        )
-        .group_by(ft.Task.person_id)
-    )
-    return {pid: n for pid, n in session.execute(stmt) if pid is not None}
-
-
 def search(
     session: Session, description: Description, *, limit: int = MAX_RESULTS
 ) -> list[IdentifyHit]:
@@ -105,7 +89,9 @@ def search(
     if not description.empty:
         ranked.sort(key=lambda r: (-r[0], r[1]))
     ranked = ranked[:limit]  # cards (the policy, the whereabouts) only for those shown
-    asked = _open_inquiries(session, [pid for _, pid, _, _ in ranked])
+    asked = tasks.open_counts(
+        session, [pid for _, pid, _, _ in ranked], StaffTask.UNIDENTIFIED_CANDIDATE
+    )
     hits: list[IdentifyHit] = []
     for evidence, person_id, record, scored in ranked:
         full = people.get(session, person_id)

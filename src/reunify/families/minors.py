@@ -11,18 +11,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from pydantic import BaseModel
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from reunify.domain import Status
 from reunify.domain.disclosure import StaffTask
 from reunify.domain.errors import Conflict, DomainError, NotFound
 from reunify.domain.text import fold
+from reunify.families import tasks
 from reunify.families.candidates import person_age
 from reunify.families.centre_views import PersonCard, card
 from reunify.families.disclose import age_reference, possibly_minor
 from reunify.store import audit, people
-from reunify.store import families_tables as ft
 from reunify.store import tables as t
 
 # What an officer picks when recording a guardian; ``is_guardian`` also reads what feeds and
@@ -68,25 +68,10 @@ def unaccompanied(session: Session, incident_id: int | None = None) -> list[Mino
         if where is not None and where.status == Status.DECEASED.value:
             continue  # the dead are the death notifications' queue
         found.append(full)
-    asked = _open_tasks(session, [p.id for p in found])
+    asked = tasks.open_counts(session, [p.id for p in found], StaffTask.MINOR)
     for person in found:
         rows.append(MinorRow(person=card(session, person), open_inquiries=asked.get(person.id, 0)))
     return rows
-
-
-def _open_tasks(session: Session, person_ids: list[int]) -> dict[int, int]:
-    if not person_ids:
-        return {}
-    stmt = (
-        select(ft.Task.person_id, func.count())
-        .where(
-            ft.Task.person_id.in_(person_ids),
-            ft.Task.kind == StaffTask.MINOR.value,
-            ft.Task.state == "open",
-        )
-        .group_by(ft.Task.person_id)
-    )
-    return {pid: n for pid, n in session.execute(stmt) if pid is not None}
 
 
 def record_guardian(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reunify.domain.disclosure import StaffTask
@@ -64,6 +64,22 @@ def open_task(
         data={"kind": kind.value, "person_id": person_id, "inquiry_id": inquiry_id},
     )
     return task
+
+
+def open_counts(session: Session, person_ids: list[int], kind: StaffTask) -> dict[int, int]:
+    """How many open tasks of ``kind`` each of these people has (absent: none)."""
+    if not person_ids:
+        return {}
+    stmt = (
+        select(ft.Task.person_id, func.count())
+        .where(
+            ft.Task.person_id.in_(person_ids),
+            ft.Task.kind == kind.value,
+            ft.Task.state == "open",
+        )
+        .group_by(ft.Task.person_id)
+    )
+    return {pid: n for pid, n in session.execute(stmt) if pid is not None}
 
 
 def list_tasks(
