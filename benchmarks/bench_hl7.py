@@ -1,38 +1,50 @@
-"""HL7 v2 over MLLP into durable storage: messages per second and ACK latency.
+"""HL7 v2 over MLLP into durable storage: messages per second, ACK latency, applied per second.
 
 A real ``reunify mllp`` process (the server) on a fresh database; this process runs the
-senders, each on its own connection, each waiting for its ACK before sending the next message
-(original mode, as interface engines do). Every message is a synthetic A04 or A02 of its own.
+senders, each on its own connection. By default each sender waits for every ACK before it
+sends the next message (original mode, as most interface engines do): one such sender is
+bound by the round trip (a commit), not by the server's capacity, so it is reported as it is.
+``--window N`` is the *pipelined* mode some engines offer: up to N frames in flight per
+connection, the ACKs coming back in order. Every message is a synthetic A04 or A02 of its own.
 
-    python benchmarks/bench_hl7.py --db sqlite --senders 1,8
+"applied/s" is the messages divided by the time from the first send until none was pending
+(deferred mode applies beside the stream and catches up after it). The load average of the
+machine at the start and the end of each run is reported: other work shares the cores.
+
+    python benchmarks/bench_hl7.py --db sqlite --senders 1,8 --apply deferred
     python benchmarks/bench_hl7.py --db postgresql://postgres@127.0.0.1:5432/postgres
-    reunify bench hl7 --db ...                      (the same function)
+    python benchmarks/bench_hl7.py --kill-test          (20 kill -9 during 10,000 messages)
+    reunify bench hl7 --db ...                         (the same functions)
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import random
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from reunify.demo import scenario as s
-from reunify.interop.hl7v2 import MllpClient
+from reunify.interop.hl7v2.mllp import FrameBuffer, frame
 from reunify.store import Database, facilities, migrate
 from reunify.store import hl7_tables as h
 from reunify.store import tables as t
+from reunify.store.db import normalise_url
 
 
 @dataclass(frozen=True)
@@ -40,19 +52,35 @@ class Result:
     backend: str
     apply: str
     senders: int
+    window: int  # 1: each sender waits for every ACK; more: pipelined
     messages: int
     seconds: float
     p50_ms: float
     p99_ms: float
     not_aa: int
-    applied_after_s: float  # until no message was pending (deferred mode catches up)
+    applied_s: float  # from the first send until no message was pending
+    backlog: int  # messages still pending when the last ACK came
+    load: tuple[float, float]  # 1-minute load average at the start and at the end
 
     @property
     def per_second(self) -> float:
         return self.messages / self.seconds
 
+    @property
+    def applied_per_second(self) -> float:
+        """All messages over the time until all were applied (applying ran beside the stream,
+        taking its share, then flat out)."""
+        return self.messages / self.applied_s if self.applied_s else 0.0
+
+    @property
+    def catch_up_per_second(self) -> float:
+        """The backlog left at the end of the stream over the time it took to apply it."""
+        after = self.applied_s - self.seconds
+        return self.backlog / after if self.backlog and after > 0 else 0.0
+
 
 def message(sender: int, n: int) -> bytes:
+    """Message ``n`` of a sender: patient n // 2 is registered (A04), then moved (A02)."""
     mrn = f"B{sender}-{n // 2}"
     trigger = "A04" if n % 2 == 0 else "A02"
     location = "ED^^^SGMW" if trigger == "A04" else f"ED^{n % 40}^^SGMW"
@@ -85,7 +113,8 @@ def fresh_database(db: str) -> Iterator[str]:
         admin.dispose()
 
 
-def _seed(url: str) -> None:
+def seed(url: str) -> None:
+    """Migrate, add the scenario's facilities and one open incident."""
     database = Database(url)
     migrate.upgrade(database.engine)
     with database.session() as session:
@@ -98,78 +127,144 @@ def _seed(url: str) -> None:
     database.dispose()
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
-@contextmanager
-def server(url: str, apply: str) -> Iterator[int]:
-    port = _free_port()
-    command = [sys.executable, "-m", "reunify", "mllp", "--db", url, "--port", str(port)]
-    proc = subprocess.Popen(
-        [*command, "--apply", apply], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-    )
-    try:
+class Server:
+    """A ``reunify mllp`` process on a fixed port, which can be killed and started again."""
+
+    def __init__(self, url: str, apply: str, port: int | None = None) -> None:
+        self.url, self.apply = url, apply
+        self.port = port or free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        command = [sys.executable, "-m", "reunify", "mllp", "--db", self.url,
+                   "--port", str(self.port), "--apply", self.apply]  # fmt: skip
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         assert proc.stdout is not None
-        line = proc.stdout.readline()
+        line = proc.stdout.readline()  # "MLLP listening on ..." once it accepts connections
         if b"MLLP listening" not in line:
+            proc.kill()
             raise RuntimeError(f"the server did not start: {line!r}")
-        yield port
+        self.proc = proc
+
+    def kill(self) -> None:
+        """``kill -9``: no chance to finish anything."""
+        if self.proc is not None:
+            self.proc.send_signal(signal.SIGKILL)
+            self._reap()
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self._reap()
+
+    def _reap(self) -> None:
+        assert self.proc is not None
+        self.proc.wait(60)
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+        self.proc = None
+
+    def __enter__(self) -> Server:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self._reap()
+
+
+async def _sender(
+    port: int, frames: list[bytes], window: int, latencies: list[float], tick: Callable[[], None]
+) -> int:
+    """Send the frames on one connection, ``window`` in flight; returns how many were not AA."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    sent: deque[float] = deque()
+    buffer = FrameBuffer()
+    not_aa = 0
+    can_send = asyncio.Semaphore(window)
+
+    async def send_all() -> None:
+        for data in frames:
+            await can_send.acquire()
+            sent.append(time.perf_counter())
+            writer.write(data)
+            await writer.drain()
+
+    sending = asyncio.create_task(send_all())
+    received = 0
+    try:
+        while received < len(frames):
+            data = await asyncio.wait_for(reader.read(65536), 60)
+            if not data:
+                raise ConnectionError("the server closed the connection")
+            for ack in buffer.feed(data):
+                latencies.append(time.perf_counter() - sent.popleft())
+                not_aa += b"MSA|AA|" not in ack
+                received += 1
+                can_send.release()
+                tick()
+        await sending
     finally:
-        proc.terminate()
-        proc.wait(30)
-        if proc.stdout is not None:
-            proc.stdout.close()
+        sending.cancel()
+        writer.close()
+    return not_aa
 
 
 async def _send(
-    port: int, senders: int, per_sender: int, tick: Callable[[], None]
+    port: int, senders: int, per_sender: int, window: int, tick: Callable[[], None]
 ) -> tuple[list[float], int]:
     latencies: list[float] = []
-    not_aa = 0
-
-    async def one(sender: int) -> None:
-        nonlocal not_aa
-        async with MllpClient("127.0.0.1", port, timeout=60) as client:
-            for n in range(per_sender):
-                start = time.perf_counter()
-                ack = await client.send(message(sender, n))
-                latencies.append(time.perf_counter() - start)
-                not_aa += b"MSA|AA|" not in ack
-                tick()
-
-    await asyncio.gather(*(one(i) for i in range(senders)))
-    return latencies, not_aa
+    frames = [[frame(message(i, n)) for n in range(per_sender)] for i in range(senders)]
+    counts = await asyncio.gather(
+        *(_sender(port, frames[i], window, latencies, tick) for i in range(senders))
+    )
+    return latencies, sum(counts)
 
 
-def _percentile(values: list[float], q: float) -> float:
+def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-def _wait_applied(url: str, timeout: float = 600) -> float:
-    database = Database(url)
-    start = time.perf_counter()
+def _reader(url: str) -> Engine:
+    """A plain engine: on SQLite a reader in WAL mode takes no lock, whereas the project's
+    sessions begin ``IMMEDIATE`` and would queue behind the server's writers."""
+    return create_engine(normalise_url(url))
+
+
+def pending(url: str) -> int:
+    engine = _reader(url)
     try:
-        while time.perf_counter() - start < timeout:
-            with database.session() as session:
-                stmt = select(func.count()).where(h.Hl7Message.state == "pending")
-                if not session.scalar(stmt):
-                    break
-            time.sleep(0.2)
-        return time.perf_counter() - start
+        with engine.connect() as conn:
+            stmt = select(func.count()).where(h.Hl7Message.state == "pending")
+            return int(conn.scalar(stmt) or 0)
     finally:
-        database.dispose()
+        engine.dispose()
+
+
+def wait_applied(url: str, timeout: float = 1800) -> None:
+    """Until no message is pending (deferred mode applies after the ACK)."""
+    start = time.perf_counter()
+    while pending(url):
+        if time.perf_counter() - start > timeout:
+            raise TimeoutError("messages still pending")
+        time.sleep(0.2)
 
 
 def run(
     db: str = "sqlite",
     *,
-    messages: int = 2000,
+    messages: int = 4000,
     senders: tuple[int, ...] = (1, 8),
-    apply: str = "inline",
+    apply: str = "deferred",
+    window: int = 1,
     tick: Callable[[], None] = lambda: None,
     on_start: Callable[[str, int], None] = lambda label, total: None,
 ) -> list[Result]:
@@ -180,37 +275,200 @@ def run(
     for count in senders:
         per_sender = max(1, messages // count)
         with fresh_database(db) as url:
-            _seed(url)
-            with server(url, apply) as port:
-                on_start(f"{backend} {apply} x{count}", per_sender * count)
+            seed(url)
+            with Server(url, apply) as server:
+                on_start(f"{backend} {apply} x{count} w{window}", per_sender * count)
+                load = os.getloadavg()[0]
                 start = time.perf_counter()
-                latencies, not_aa = asyncio.run(_send(port, count, per_sender, tick))
+                latencies, not_aa = asyncio.run(_send(server.port, count, per_sender, window, tick))
                 seconds = time.perf_counter() - start
-                applied = _wait_applied(url)
+                backlog = pending(url)
+                wait_applied(url)
+                applied = time.perf_counter() - start
             results.append(
                 Result(
-                    backend, apply, count, len(latencies), seconds,
-                    _percentile(latencies, 0.5), _percentile(latencies, 0.99), not_aa, applied,
+                    backend, apply, count, window, len(latencies), seconds,
+                    percentile(latencies, 0.5), percentile(latencies, 0.99), not_aa, applied,
+                    backlog, (load, os.getloadavg()[0]),
                 )
             )  # fmt: skip
     return results
 
 
+# The kill test: kill -9 of the server during a stream; nothing acknowledged may be lost.
+
+
+@dataclass
+class KillResult:
+    backend: str
+    apply: str
+    messages: int
+    kills: int
+    seconds: float  # the stream, kills and restarts included
+    applied_s: float  # from the first send until no message was pending
+    resent: int  # frames sent again because their ACK never came
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        verdict = "OK" if self.ok else "FAILED: " + "; ".join(self.problems)
+        return (
+            f"kill test {self.backend} {self.apply}: {self.messages} messages, {self.kills} "
+            f"kill -9, {self.resent} frames resent, stream {self.seconds:.1f} s, all applied "
+            f"after {self.applied_s:.1f} s: {verdict}"
+        )
+
+
+async def _kill_stream(
+    server: Server, frames: list[list[tuple[str, bytes]]], kills: int, window: int,
+    tick: Callable[[], None],
+) -> tuple[set[str], set[str], int]:  # fmt: skip
+    """Stream every sender's frames while the killer kills and restarts the server."""
+    total = sum(len(f) for f in frames)
+    acked: set[str] = set()
+    refused: set[str] = set()
+    resent = 0
+
+    async def killer() -> None:
+        for k in range(kills):
+            while len(acked) + len(refused) < total * (k + 1) // (kills + 1):
+                await asyncio.sleep(0.001)
+            await asyncio.sleep(random.uniform(0, 0.005))  # anywhere in a commit
+            await asyncio.to_thread(server.kill)
+            await asyncio.to_thread(server.start)
+
+    async def sender(mine: list[tuple[str, bytes]]) -> None:
+        nonlocal resent
+        todo, inflight = deque(mine), deque[tuple[str, bytes]]()
+        while todo or inflight:
+            writer = None
+            try:
+                reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+                buffer = FrameBuffer()
+                while todo or inflight:
+                    while todo and len(inflight) < window:
+                        inflight.append(todo.popleft())
+                        writer.write(inflight[-1][1])
+                    await writer.drain()
+                    data = await asyncio.wait_for(reader.read(65536), 30)
+                    if not data:
+                        raise ConnectionError("closed")
+                    for ack in buffer.feed(data):
+                        control, raw = inflight.popleft()
+                        if f"MSA|AA|{control}\r".encode() in ack:
+                            acked.add(control)
+                            tick()
+                        elif b"MSA|AR|" in ack:  # not stored: send it again
+                            todo.appendleft((control, raw))
+                        else:  # stored, but refused: a final answer (and a failed test)
+                            refused.add(control)
+            except (OSError, asyncio.IncompleteReadError, TimeoutError):
+                resent += len(inflight)
+                todo.extendleft(reversed(inflight))  # no ACK: send them again, in order
+                inflight.clear()
+                await asyncio.sleep(0.02)
+            finally:
+                if writer is not None:
+                    writer.close()
+
+    killing = asyncio.create_task(killer())
+    await asyncio.gather(*(sender(f) for f in frames))
+    await killing
+    return acked, refused, resent
+
+
+def _check_killed(url: str, acked: set[str], messages: int) -> list[str]:
+    """Every ACKed message stored once and applied once; every patient moved exactly twice."""
+    database = Database(url)
+    problems = []
+    try:
+        with database.session() as session:
+            controls = list(session.scalars(select(h.Hl7Message.control_id)))
+            states = Counter(session.scalars(select(h.Hl7Message.state)))
+            refs = list(session.scalars(select(t.Movement.source_ref)))
+            people = session.scalar(select(func.count()).select_from(t.Person))
+            tags = Counter(session.scalars(select(t.Event.tag)))
+    finally:
+        database.dispose()
+    if missing := acked - set(controls):
+        problems.append(f"{len(missing)} acknowledged messages missing, e.g. {min(missing)}")
+    if len(controls) != len(set(controls)) or len(controls) != messages:
+        problems.append(f"{len(controls)} rows ({len(set(controls))} keys) for {messages}")
+    if states != {"applied": messages}:
+        problems.append(f"states {dict(states)}")
+    if len(refs) != messages or len(set(refs)) != messages:
+        problems.append(f"{len(refs)} movements ({len(set(refs))} distinct) for {messages}")
+    if people != messages // 2 or tags["hl7:person:create"] != messages // 2:
+        problems.append(f"{people} people, {tags['hl7:person:create']} created")
+    if tags["hl7:person:movement"] != messages:
+        problems.append(f"{tags['hl7:person:movement']} movement events for {messages}")
+    return problems
+
+
+def kill_test(
+    db: str = "sqlite",
+    *,
+    messages: int = 10_000,
+    kills: int = 20,
+    senders: int = 4,
+    window: int = 8,
+    apply: str = "deferred",
+    tick: Callable[[], None] = lambda: None,
+) -> KillResult:
+    """A stream of ``messages`` from ``senders`` pipelining connections into a real server
+    that is killed with SIGKILL ``kills`` times (spread over the stream) and restarted."""
+    per_sender = max(2, messages // senders // 2 * 2)  # whole patients: an A04 and an A02
+    frames = [
+        [(f"S{i}-{n}", frame(message(i, n))) for n in range(per_sender)] for i in range(senders)
+    ]
+    total = per_sender * senders
+    with fresh_database(db) as url:
+        seed(url)
+        with Server(url, apply) as server:
+            start = time.perf_counter()
+            acked, refused, resent = asyncio.run(_kill_stream(server, frames, kills, window, tick))
+            seconds = time.perf_counter() - start
+            wait_applied(url)
+            applied = time.perf_counter() - start
+            server.stop()
+        problems = _check_killed(url, acked, total)
+    if len(acked) != total:
+        problems.append(f"{len(acked)} of {total} acknowledged")
+    if refused:
+        problems.append(f"{len(refused)} answered AE, e.g. {min(refused)}")
+    backend = "sqlite" if db == "sqlite" else "postgresql"
+    return KillResult(backend, apply, total, kills, seconds, applied, resent, problems)
+
+
 def main(argv: list[str] | None = None) -> None:
     import argparse
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--db", default=os.environ.get("REUNIFY_BENCH_DB", "sqlite"))
-    parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--messages", type=int, default=4000)
     parser.add_argument("--senders", default="1,8")
-    parser.add_argument("--apply", choices=["inline", "deferred"], default="inline")
+    parser.add_argument("--apply", choices=["inline", "deferred"], default="deferred")
+    parser.add_argument("--window", type=int, default=1, help="frames in flight per sender")
+    parser.add_argument("--kill-test", action="store_true")
+    parser.add_argument("--kills", type=int, default=20)
+    parser.add_argument("--kill-messages", type=int, default=10_000)
     args = parser.parse_args(argv)
+    if args.kill_test:
+        k = kill_test(args.db, messages=args.kill_messages, kills=args.kills, apply=args.apply)
+        print(k.summary())
+        raise SystemExit(0 if k.ok else 1)
     senders = tuple(int(x) for x in args.senders.split(","))
-    for r in run(args.db, messages=args.messages, senders=senders, apply=args.apply):
+    for r in run(args.db, messages=args.messages, senders=senders, apply=args.apply,
+                 window=args.window):  # fmt: skip
         print(
-            f"{r.backend:10} {r.apply:8} senders={r.senders} messages={r.messages} "
-            f"{r.per_second:8.0f} msg/s  p50 {r.p50_ms:6.1f} ms  p99 {r.p99_ms:6.1f} ms  "
-            f"not AA {r.not_aa}  all applied +{r.applied_after_s:.1f} s"
+            f"{r.backend:10} {r.apply:8} senders={r.senders} window={r.window} "
+            f"messages={r.messages} {r.per_second:7.0f} msg/s  p50 {r.p50_ms:6.1f} ms  "
+            f"p99 {r.p99_ms:6.1f} ms  not AA {r.not_aa}  applied {r.applied_per_second:6.0f}/s "
+            f"(catch-up {r.catch_up_per_second:.0f}/s) "
+            f"load {r.load[0]:.2f}->{r.load[1]:.2f}"
         )
 
 

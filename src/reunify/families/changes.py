@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from reunify.domain.disclosure import Band, StaffTask
@@ -29,6 +29,26 @@ def on_whereabouts_changed(session: Session, person_id: int) -> None:
     for sub in subscriptions.following(session, person_id):
         subscriptions.notify_if_changed(session, sub, change)
     match_open_inquiries(session, person_id)
+
+
+def may_concern(session: Session, person_id: int) -> bool:
+    """Whether ``on_whereabouts_changed`` could do anything for this person: someone follows
+    them, or an open inquiry (of any incident) carries one of their family keys.
+
+    A cheap test (the names, one query) that a bulk writer (the HL7 feed) runs first; it
+    must stay a superset of what the hook looks at.
+    """
+    person = session.get(t.Person, person_id)
+    if person is None:
+        return False
+    keys = {family_key(fold(n.family)) for n in person.names if n.family}
+    followed = exists().where(
+        ft.Subscription.person_id == person_id, ft.Subscription.active.is_(True)
+    )
+    if not keys:
+        return bool(session.scalar(select(followed)))
+    asked = exists().where(ft.Inquiry.state == "open", ft.Inquiry.family_key.in_(sorted(keys)))
+    return bool(session.scalar(select(or_(followed, asked))))
 
 
 def match_open_inquiries(session: Session, person_id: int) -> int:

@@ -51,6 +51,8 @@ def _update_person(run: Run, e: UpdatePerson) -> None:
         facility_id=link.id if link else None, demographics=e.demographics, privacy=e.privacy,
     )  # fmt: skip
     run.person_id = row.id
+    if e.patient is not None:
+        run.remember(e.patient, row)
     if created:  # registered with these demographics; remember their time
         feed_people.mark(run.session, row, e.occurred_at)
         run.changed = True

@@ -28,7 +28,6 @@ from reunify.interop.hl7v2 import (
     PatientRef,
     cancel_conflict,
 )
-from reunify.linkage.index import reindex_person
 from reunify.store import audit, movements, people
 from reunify.store import tables as t
 
@@ -131,8 +130,8 @@ def merge(run: Run, e: MergePatients) -> None:
     s.expire(old)
     movements.reproject(s, keep.id)
     movements.reproject(s, old.id)
-    reindex_person(s, keep.id)
-    reindex_person(s, old.id)
+    run.feed.reindex(s, keep.id)
+    run.feed.reindex(s, old.id)
     audit.record_event(
         s, "hl7:person:merge", actor=run.feed.actor, subject_type="person", subject_id=keep.id,
         incident_id=keep.incident_id, data={"retired": old.id, "message_id": run.feed.message_id},

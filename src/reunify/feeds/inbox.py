@@ -1,8 +1,9 @@
 """The durable inbox: store a message, apply it, and answer it, all in the caller's transaction.
 
-``receive`` is the one path every message takes (MLLP listener, file replay, demo). The ACK is
-built after storing and applying, saved in the row, and only sent by the caller after the
-transaction commits. Choices:
+``receive`` is the path every message takes when applied before it is answered (MLLP
+listener, file replay, demo); ``intake`` is the header-only way in of ``--apply deferred``,
+whose rows ``apply_pending`` applies here. The ACK is built after storing (and applying),
+saved in the row, and only sent by the caller after the transaction commits. Choices:
 
 - A repeat of a stored (MSH-3, MSH-4, MSH-10) gets the stored ACK and changes nothing.
 - Applying runs in a savepoint inside the storing transaction. If it fails, the savepoint is
@@ -12,14 +13,16 @@ transaction commits. Choices:
   their key, so that the sender may resend the same message later, as AR invites.
 - A failure of the database itself (not an integrity or data error, which are about the
   content) is not caught here: the caller's transaction fails and it answers AR.
-- With ``Context.inline`` false (``--apply deferred``), the ACK only says "stored": rows wait
-  as ``pending`` and ``apply_pending`` applies them later, in event-time order. An apply
-  failure then cannot change the ACK already sent; it is recorded (state, audit event).
+- With ``--apply deferred`` the ACK only says "stored" (the header was checked): rows wait
+  as ``pending`` and ``apply_pending`` applies them later, in event-time order, in chunks of
+  one transaction (``chunk``). A content error or an apply failure then cannot change the
+  ACK already sent; it is recorded (state ``error``, audit event ``hl7:message:error``).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
@@ -29,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from reunify.domain.errors import DomainError
 from reunify.feeds.apply import apply_event
+from reunify.feeds.chunk import Chunk
 from reunify.feeds.facilities import FacilityMap
 from reunify.feeds.people import Feed, NeedsReview, NoIncident
 from reunify.interop.hl7v2 import (
@@ -132,21 +136,23 @@ def receive_many(session: Session, ctx: Context, raws: list[bytes]) -> list[Rece
     parsed = [_parse(raw) for raw in raws]
     known = stored(session, {p.key for p in parsed if p.key is not None})
     rows: list[tuple[h.Hl7Message, bool]] = []
+    chunk = Chunk(session)
     for p in parsed:
         if p.key is not None and p.key in known:
             rows.append((known[p.key], True))
             continue
-        row = _store(session, ctx, p)
+        row = _store(session, ctx, p, chunk)
         if p.key is not None and row.control_id is not None:
             known[p.key] = row
         rows.append((row, False))
+    chunk.settle()
     # No savepoint per message: if another process stored the same key a moment ago, the
     # unique key fails this transaction, and the receiver retries each message alone.
     session.flush()
     return [_receipt(row, duplicate) for row, duplicate in rows]
 
 
-def _store(session: Session, ctx: Context, p: _Parsed) -> h.Hl7Message:
+def _store(session: Session, ctx: Context, p: _Parsed, chunk: Chunk) -> h.Hl7Message:
     message = p.message
     if message is None:
         assert p.decision is not None
@@ -169,7 +175,7 @@ def _store(session: Session, ctx: Context, p: _Parsed) -> h.Hl7Message:
     session.add(row)
     if applying:
         session.flush()  # the row id is the subject of audit and review events
-        decision, state, text = _apply(session, ctx, row, decision)
+        decision, state, text = _apply(session, ctx, row, decision, chunk)
         if decision.code is AckCode.AR:
             row.sending_application = row.sending_facility = row.control_id = None
         row.ack = build_ack(inbound, decision)
@@ -178,47 +184,66 @@ def _store(session: Session, ctx: Context, p: _Parsed) -> h.Hl7Message:
 
 
 def _apply(
-    session: Session, ctx: Context, row: h.Hl7Message, decision: AckDecision
+    session: Session, ctx: Context, row: h.Hl7Message, decision: AckDecision, chunk: Chunk
 ) -> tuple[AckDecision, str, str]:
     event = decision.event
     assert event is not None
     actor = f"hl7/{event.sending_application}@{event.sending_facility}"[:120]
-    feed = Feed(ctx.incident_id, actor, row.id)
+    feed = Feed(ctx.incident_id, actor, row.id, chunk)
+    chunk.mark()
     try:
         with session.begin_nested():
             applied = apply_event(session, feed, ctx.facilities, event)
-    except NeedsReview as exc:
+    except Exception as exc:  # the savepoint is rolled back; the message stays ours
+        chunk.restore()
+        return _failed(session, ctx, row, decision, actor, exc)
+    row.person_id = applied.person_id
+    return decision, applied.state, applied.note
+
+
+def _failed(
+    session: Session,
+    ctx: Context,
+    row: h.Hl7Message,
+    decision: AckDecision,
+    actor: str,
+    exc: Exception,
+) -> tuple[AckDecision, str, str]:
+    """The answer and state of a message whose applying raised ``exc``."""
+    if isinstance(exc, NeedsReview):
         audit.record_event(
             session, "hl7:message:review", actor=actor, subject_type="hl7_message",
             subject_id=row.id, incident_id=ctx.incident_id, data={"reason": str(exc)},
         )  # fmt: skip
         return decision, NEEDS_REVIEW, str(exc)
-    except NoIncident as exc:
+    if isinstance(exc, NoIncident):
         return unavailable(str(exc)), ERROR, str(exc)
-    except Hl7Error as exc:
+    if isinstance(exc, Hl7Error):
         return _error(decision, exc.issue), ERROR, str(exc.issue)
-    except (IntegrityError, DataError) as exc:  # the content, not the database: AE, kept
+    if isinstance(exc, IntegrityError | DataError):  # the content, not the database: AE, kept
         log.warning("HL7 message %s: %s", row.id, exc.orig)
         text = "conflicting data" if isinstance(exc, IntegrityError) else "a value does not fit"
         issue = Issue("", 0, ErrorCode.INTERNAL_ERROR, f"{text}; kept for review")
         return _error(decision, issue), ERROR, str(exc.orig)
-    except DomainError as exc:
+    if isinstance(exc, DomainError):
         issue = Issue("", 0, ErrorCode.DATA_TYPE, f"{exc.field}: {exc.problem}")
         return _error(decision, issue), ERROR, str(issue)
-    except Exception as exc:
-        log.exception("HL7 message %s could not be applied", row.id)
-        issue = Issue("", 0, ErrorCode.INTERNAL_ERROR, f"could not apply: {type(exc).__name__}")
-        return _error(decision, issue), ERROR, f"{type(exc).__name__}: {exc}"
-    row.person_id = applied.person_id
-    return decision, applied.state, applied.note
+    log.error("HL7 message %s could not be applied", row.id, exc_info=exc)
+    issue = Issue("", 0, ErrorCode.INTERNAL_ERROR, f"could not apply: {type(exc).__name__}")
+    return _error(decision, issue), ERROR, f"{type(exc).__name__}: {exc}"
 
 
-def apply_pending(session: Session, ctx: Context, limit: int) -> int:
+def apply_pending(
+    session: Session, ctx: Context, limit: int, *, budget: float | None = None
+) -> int:
     """Apply up to ``limit`` stored, pending messages, oldest event first. Returns how many.
 
+    With a ``budget`` (seconds), stop after the message that exhausts it: the transaction
+    stays short enough for a receiver waiting on the same SQLite writer lock.
     Rows are locked (PostgreSQL ``SKIP LOCKED``) so that several processes never apply the
     same message; the state and the movements commit together, so none is applied twice.
     """
+    deadline = None if budget is None else time.monotonic() + budget
     stmt = (
         select(h.Hl7Message)
         .where(h.Hl7Message.state == PENDING)
@@ -227,18 +252,21 @@ def apply_pending(session: Session, ctx: Context, limit: int) -> int:
         .with_for_update(skip_locked=True)
     )
     done = 0
+    chunk = Chunk(session)
     for row in session.scalars(stmt):
-        message = parse_message(row.raw)
-        tz = ctx.facilities.timezone(message.header(4), ctx.default_tz)
-        decision = validate(message, tz=tz, policy=ctx.policy)
-        if not decision.accepted:  # the policy changed since it was stored
-            row.state, row.error = ERROR, decision.text
-            done += 1
-            continue
-        answer, state, text = _apply(session, ctx, row, decision)
-        if answer.code is AckCode.AR:
-            log.warning("HL7 message %s left pending: %s", row.id, text)
-            break  # no open incident yet: try again later, in the same order
+        try:
+            message = parse_message(row.raw)
+            tz = ctx.facilities.timezone(message.header(4), ctx.default_tz)
+            decision = validate(message, tz=tz, policy=ctx.policy)
+        except Hl7Error as exc:  # stored on its header alone (``intake``)
+            decision = AckDecision(exc.ack_code, (exc.issue,))
+        if decision.accepted:
+            answer, state, text = _apply(session, ctx, row, decision, chunk)
+            if answer.code is AckCode.AR:
+                log.warning("HL7 message %s left pending: %s", row.id, text)
+                break  # no open incident yet: try again later, in the same order
+        else:  # a content error its header did not show, or the policy changed
+            state, text = ERROR, decision.text
         if state == ERROR:
             audit.record_event(
                 session, "hl7:message:error", actor="hl7/applier", subject_type="hl7_message",
@@ -246,6 +274,9 @@ def apply_pending(session: Session, ctx: Context, limit: int) -> int:
             )  # fmt: skip
         row.state, row.error = state, text
         done += 1
+        if deadline is not None and time.monotonic() > deadline:
+            break
+    chunk.settle()
     session.flush()
     return done
 

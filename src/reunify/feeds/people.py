@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from reunify import domain
 from reunify.domain.text import fold
+from reunify.feeds.chunk import Chunk
 from reunify.interop.hl7v2 import NULL, UNCHANGED, Demographics, PatientRef, Privacy
 from reunify.linkage.index import reindex_person
 from reunify.store import audit, people
@@ -33,11 +34,20 @@ class NoIncident(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Feed:
-    """Who is writing (for the audit log) and where new people go."""
+    """Who is writing (for the audit log) and where new people go; ``chunk``: the messages
+    applied in the same transaction, which re-index people once at the end."""
 
     incident_id: int | None
     actor: str
     message_id: int
+    chunk: Chunk | None = None
+
+    def reindex(self, session: Session, person_id: int) -> None:
+        """Make the person findable by the matcher, now or at the end of the chunk."""
+        if self.chunk is not None:
+            self.chunk.reindex(person_id)
+        else:
+            reindex_person(session, person_id)
 
 
 def owners(session: Session, identifiers: tuple[domain.Identifier, ...]) -> set[int]:
@@ -156,7 +166,12 @@ def ensure(
     if linked is not None:
         _add_missing(session, linked, ref.identifiers, known)
         return linked, False
-    return register_person(session, feed.incident_id, person, actor=feed.actor), True
+    row = register_person(
+        session, feed.incident_id, person, actor=feed.actor, reindex=feed.chunk is None
+    )
+    if feed.chunk is not None:
+        feed.chunk.reindex(row.id)
+    return row, True
 
 
 def link_candidates(
@@ -270,7 +285,7 @@ def update(
             )  # fmt: skip
             known.add(fold(c.name))
     session.flush()
-    reindex_person(session, row.id)  # new names and birth date must be findable at once
+    feed.reindex(session, row.id)  # new names and birth date must be findable
     audit.record_event(
         session, "hl7:person:update", actor=feed.actor, subject_type="person", subject_id=row.id,
         incident_id=row.incident_id, data={"message_id": feed.message_id},

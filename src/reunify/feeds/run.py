@@ -42,6 +42,7 @@ class Run:
     changed: bool = False
     person_id: int | None = None
     notes: list[str] = field(default_factory=list)
+    known: dict[PatientRef, t.Person] = field(default_factory=dict)
 
     def where(self, person: t.Person) -> t.Whereabouts | None:
         return self.session.get(t.Whereabouts, person.id)
@@ -68,7 +69,13 @@ class Run:
             destination_code=destination, source="hl7", source_ref=ref,
             note=note, cancels=cancels, recorded_at=self.event_recorded,
         )  # fmt: skip
-        row, created = record_movement(self.session, draft, actor=self.feed.actor)
+        chunk = self.feed.chunk
+        if chunk is None:
+            row, created = record_movement(self.session, draft, actor=self.feed.actor)
+        else:
+            row, created = record_movement(
+                self.session, draft, actor=self.feed.actor, on_change=chunk.on_change
+            )
         self.changed |= created
         self.person_id = person.id
         return row
@@ -80,13 +87,21 @@ class Run:
 
     def person(self, ref: PatientRef | None, facility: FacilityRef | None) -> t.Person:
         assert ref is not None, "interpret gives every tracking effect a patient"
-        row, created = feed_people.ensure(
-            self.session, self.feed, ref, self.event.trigger,
-            facility_id=facility.id if facility else None,
-        )  # fmt: skip
-        self.changed |= created
+        row = self.known.get(ref)
+        if row is None:
+            row, created = feed_people.ensure(
+                self.session, self.feed, ref, self.event.trigger,
+                facility_id=facility.id if facility else None,
+            )  # fmt: skip
+            self.changed |= created
+            self.remember(ref, row)
         self.person_id = row.id
         return row
+
+    def remember(self, ref: PatientRef, row: t.Person) -> None:
+        """This message's patient: another effect of it (an A04's registration and its
+        admission) finds the same person without asking again."""
+        self.known[ref] = row
 
     def existing(self, ref: PatientRef | None) -> t.Person | None:
         if ref is None:

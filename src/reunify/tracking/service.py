@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -42,8 +43,11 @@ class MovementDraft:
 
 
 def register_person(
-    session: Session, incident_id: int, person: domain.Person, *, actor: str
+    session: Session, incident_id: int, person: domain.Person, *, actor: str, reindex: bool = True
 ) -> t.Person:
+    """Create the person, audited. ``reindex=False``: the caller re-indexes them for the
+    matcher before anything reads the index and before its transaction commits (a bulk
+    writer does it once for many people)."""
     if session.get(t.Incident, incident_id) is None:
         raise NotFound("incident_id", f"no incident {incident_id}")
     try:
@@ -62,7 +66,8 @@ def register_person(
         subject_id=row.id,
         incident_id=incident_id,
     )
-    reindex_person(session, row.id)  # findable by the matcher from this transaction on
+    if reindex:
+        reindex_person(session, row.id)  # findable by the matcher from this transaction on
     return row
 
 
@@ -81,11 +86,17 @@ def _facility_id(session: Session, code: str | None, field_name: str) -> int | N
 
 
 def record_movement(
-    session: Session, draft: MovementDraft, *, actor: str
+    session: Session,
+    draft: MovementDraft,
+    *,
+    actor: str,
+    on_change: Callable[[Session, int], None] = on_whereabouts_changed,
 ) -> tuple[t.Movement, bool]:
     """Append a movement and re-project whereabouts. Returns (row, created).
 
     Idempotent on (source, source_ref): the same fact sent twice is stored once.
+    ``on_change`` is the families hook; a bulk writer passes one that skips it cheaply
+    when it cannot concern anyone (``families.changes.may_concern``).
     """
     person = session.get(t.Person, draft.person_id)
     if person is None:
@@ -139,7 +150,7 @@ def record_movement(
         data={"movement_id": row.id, "status": where.status.value},
     )
     # Seekers following this person are told, and open inquiries matched, in this transaction.
-    on_whereabouts_changed(session, draft.person_id)
+    on_change(session, draft.person_id)
     return row, True
 
 

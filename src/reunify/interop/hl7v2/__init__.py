@@ -8,6 +8,7 @@ from reunify.interop.hl7v2.ack import (
     AckDecision,
     AckPolicy,
     build_ack,
+    check_header,
     err_segment,
     evaluate,
     reject,
@@ -23,6 +24,7 @@ from reunify.interop.hl7v2.adt import (
     Merge,
     Privacy,
     Visit,
+    event_time,
     map_adt,
 )
 from reunify.interop.hl7v2.effects import (
@@ -113,9 +115,11 @@ __all__ = [
     "Visit",
     "build_ack",
     "cancel_conflict",
+    "check_header",
     "err_segment",
     "escape",
     "evaluate",
+    "event_time",
     "interpret",
     "map_adt",
     "parse_message",

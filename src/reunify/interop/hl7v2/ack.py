@@ -7,8 +7,11 @@ injected ``commit``: if it raises, the answer is AR (the sender may resend uncha
 
 from __future__ import annotations
 
+import itertools
 import logging
+import os
 import re
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -69,6 +72,22 @@ def unavailable(text: str = "storage unavailable; resend later") -> AckDecision:
 def validate(message: Message, *, tz: tzinfo, policy: AckPolicy | None = None) -> AckDecision:
     """AA (with the mapped event), AE or AR, before anything is stored."""
     policy = policy or AckPolicy()
+    refused = check_header(message, policy)
+    if refused is not None:
+        return refused
+    try:
+        event = map_adt(message, tz=tz, policy=policy.publicity)
+    except Hl7Error as exc:
+        return AckDecision(exc.ack_code, (exc.issue,))
+    return AckDecision(AckCode.AA, event.warnings, event)
+
+
+def check_header(message: Message, policy: AckPolicy) -> AckDecision | None:
+    """The AR (or AE) that MSH alone decides: type, version, processing ID, trigger format.
+
+    None when the header is acceptable. Reads only MSH, so a receiver that answers once a
+    message is stored can call it before the commit and leave the full mapping for later.
+    """
     mtype = message.message_type
     if not mtype:
         return reject("MSH", 9, ErrorCode.REQUIRED_FIELD_MISSING, "no message type (MSH-9)")
@@ -85,11 +104,7 @@ def validate(message: Message, *, tz: tzinfo, policy: AckPolicy | None = None) -
     if message.trigger and not _TRIGGER.match(message.trigger):
         text = f"event {message.trigger!r} is not a trigger event code"
         return reject("MSH", 9, ErrorCode.UNSUPPORTED_EVENT, text)
-    try:
-        event = map_adt(message, tz=tz, policy=policy.publicity)
-    except Hl7Error as exc:
-        return AckDecision(exc.ack_code, (exc.issue,))
-    return AckDecision(AckCode.AA, event.warnings, event)
+    return None
 
 
 def evaluate(
@@ -152,6 +167,37 @@ def err_segment(issue: Issue, d: Delimiters | None = None, *, legacy: bool = Fal
     return f"ERR{f}{f}" + f.join(fields)
 
 
+# An ACK's own control ID: a random prefix per process and a counter (uuid4 per ACK costs
+# a system call on the hot path). A forked child draws a prefix of its own.
+_ack_prefix = uuid.uuid4().hex[:8]
+_ack_numbers = itertools.count(1)
+_last_stamp: tuple[int, str] = (0, "")
+
+
+def _new_ack_prefix() -> None:
+    global _ack_prefix
+    _ack_prefix = uuid.uuid4().hex[:8]
+
+
+os.register_at_fork(after_in_child=_new_ack_prefix)
+
+
+def _ack_id() -> str:
+    return f"{_ack_prefix}{next(_ack_numbers):012x}"
+
+
+def _stamp(now: datetime | None) -> str:
+    """MSH-7 of an ACK: now, to the second (formatted once a second: it is on the hot path)."""
+    global _last_stamp
+    if now is not None:
+        return format_timestamp(now)
+    second = int(time.time())
+    cached = _last_stamp
+    if cached[0] != second:
+        cached = _last_stamp = (second, format_timestamp(datetime.fromtimestamp(second, UTC)))
+    return cached[1]
+
+
 def build_ack(
     inbound: Message | bytes | str | None,
     decision: AckDecision,
@@ -172,8 +218,8 @@ def build_ack(
 
     trigger = msh.field(9).text(2).strip() if msh is not None else ""
     version = raw(12) or "2.5"
-    stamp = format_timestamp(now or datetime.now(UTC))
-    ack_id = control_id or uuid.uuid4().hex[:20]
+    stamp = _stamp(now)
+    ack_id = control_id or _ack_id()
     msh_fields = [
         raw(5),
         raw(6),

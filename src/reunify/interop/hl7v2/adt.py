@@ -8,6 +8,7 @@ accepted and recorded as warnings; what makes the event unusable raises ``Hl7Err
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
@@ -27,7 +28,7 @@ from reunify.interop.hl7v2.fields import (
     xpn,
 )
 from reunify.interop.hl7v2.parse import NULL, UNCHANGED, Message, Segment, Update
-from reunify.interop.hl7v2.timestamps import parse_birth_date
+from reunify.interop.hl7v2.timestamps import parse_birth_date, parse_timestamp
 
 # Triggers that need a PV1 that says where the patient is (or was).
 VISIT_TRIGGERS = frozenset(
@@ -258,9 +259,16 @@ def _patient(group: dict[str, list[Segment]], r: Reader, seq: int) -> AdtPatient
     )
 
 
-def map_adt(message: Message, *, tz: tzinfo, policy: PublicityPolicy | None = None) -> AdtEvent:
-    """Map an ADT message. ``tz`` is the sending facility's zone, for times without an offset."""
-    r = Reader(message, tz, policy or PublicityPolicy())
+@dataclass(frozen=True, slots=True)
+class _Envelope:
+    trigger: str
+    evn_type: str
+    evn: Segment | None
+    times: tuple[datetime | None, datetime | None, datetime | None]  # MSH-7, EVN-2, EVN-6
+
+
+def _envelope(message: Message, r: Reader) -> _Envelope:
+    """Trigger, control ID and times: what every ADT needs, checked before its content."""
     if message.message_type != "ADT":
         raise Hl7Error(
             "MSH", 9, ErrorCode.UNSUPPORTED_MESSAGE_TYPE,
@@ -281,6 +289,39 @@ def map_adt(message: Message, *, tz: tzinfo, policy: PublicityPolicy | None = No
     times = r.when(message.msh, 7), r.when(evn, 2), r.when(evn, 6)
     if not any(times):
         raise Hl7Error("MSH", 7, ErrorCode.REQUIRED_FIELD_MISSING, "no usable time in MSH-7/EVN")
+    return _Envelope(trigger, evn_type, evn, times)
+
+
+def event_time(message: Message, *, tz: tzinfo) -> datetime:
+    """EVN-6, else EVN-2, else MSH-7, read as ``map_adt`` reads them, without the rest.
+
+    Raises the ``Hl7Error`` ``map_adt`` would raise for a missing trigger, control ID or
+    time. A receiver calls it before the commit, so it reads no more than it must: the
+    first usable time, and no warnings.
+    """
+    if message.message_type != "ADT":
+        raise Hl7Error(
+            "MSH", 9, ErrorCode.UNSUPPORTED_MESSAGE_TYPE,
+            f"message type {message.message_type or '(none)'} is not ADT", component=1,
+        )  # fmt: skip
+    evn = message.segment("EVN")
+    if not message.trigger and not (evn and evn.field(1).text().strip()):
+        raise Hl7Error("MSH", 9, ErrorCode.UNSUPPORTED_EVENT, "no trigger event", component=2)
+    if not message.control_id:
+        raise Hl7Error("MSH", 10, ErrorCode.REQUIRED_FIELD_MISSING, "no message control ID")
+    for seg, n in ((evn, 6), (evn, 2), (message.msh, 7)):
+        value = seg.field(n).get() if seg is not None else UNCHANGED
+        if isinstance(value, str):
+            with contextlib.suppress(ValueError):  # map_adt warns; the next one is tried
+                return parse_timestamp(value, tz)
+    raise Hl7Error("MSH", 7, ErrorCode.REQUIRED_FIELD_MISSING, "no usable time in MSH-7/EVN")
+
+
+def map_adt(message: Message, *, tz: tzinfo, policy: PublicityPolicy | None = None) -> AdtEvent:
+    """Map an ADT message. ``tz`` is the sending facility's zone, for times without an offset."""
+    r = Reader(message, tz, policy or PublicityPolicy())
+    e = _envelope(message, r)
+    trigger, evn_type, evn, times = e.trigger, e.evn_type, e.evn, e.times
     patients = tuple(_patient(g, r, i) for i, g in enumerate(_groups(message), start=1))
     if trigger in HANDLED_TRIGGERS:
         _check(trigger, patients)

@@ -72,10 +72,17 @@ class MllpLimits:
     max_frame_bytes: int = 4 * 1024 * 1024
     idle_timeout: float = 300.0  # no frame begun: close the connection after this
     frame_timeout: float = 30.0  # a frame begun must keep arriving at least this often
+    # Frames of one connection handled at once: a sender that writes several frames before
+    # reading the ACKs gets them in order, without waiting a commit for each. 1: one by one.
+    max_inflight: int = 256
 
 
 class MllpServer:
-    """``async with MllpServer(handler, port=0) as server: ... server.port``."""
+    """``async with MllpServer(handler, port=0) as server: ... server.port``.
+
+    Each frame is handed to ``handler`` in a task of its own, started in the order the
+    frames arrived; the ACKs are written in that order, each once its handler returned.
+    """
 
     def __init__(
         self,
@@ -89,7 +96,7 @@ class MllpServer:
         self.limits = limits or MllpLimits()
         self._port = port
         self._server: asyncio.Server | None = None
-        self._connections: dict[asyncio.Task[None], bool] = {}  # task -> busy with a frame
+        self._connections: set[asyncio.Task[None]] = set()
         self._closing = False
 
     @property
@@ -110,13 +117,12 @@ class MllpServer:
             await self._server.serve_forever()
 
     async def stop(self, grace: float = 10.0) -> None:
-        """Stop listening, let frames being handled finish (up to ``grace``), close the rest."""
+        """Stop listening and reading; answer the frames being handled (up to ``grace``)."""
         self._closing = True
         if self._server is not None:
             self._server.close()
-        for task, busy in list(self._connections.items()):
-            if not busy:
-                task.cancel()
+        for task in list(self._connections):
+            task.cancel()  # a connection stops reading, then writes the ACKs it owes
         if self._connections:
             _, late = await asyncio.wait(list(self._connections), timeout=grace)
             for task in late:
@@ -136,21 +142,33 @@ class MllpServer:
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         assert task is not None
-        self._connections[task] = False
+        self._connections.add(task)
+        answers: asyncio.Queue[asyncio.Future[bytes] | None] = asyncio.Queue()
+        slots = asyncio.Semaphore(max(1, self.limits.max_inflight))
+        sender = asyncio.create_task(self._answer(answers, slots, writer))
         try:
-            await self._serve(task, reader, writer)
+            if not self._closing:
+                await self._read(reader, answers, slots)
         except (ConnectionError, asyncio.IncompleteReadError) as exc:
             log.info("MLLP connection ended: %s", exc)
         except asyncio.CancelledError:
             pass
         finally:
-            self._connections.pop(task, None)
+            try:
+                answers.put_nowait(None)
+                await sender  # the ACKs of frames in hand, in order
+            except asyncio.CancelledError:  # stopped again, after the grace period
+                sender.cancel()
+            self._connections.discard(task)
             writer.close()
             with contextlib.suppress(Exception):
                 await writer.wait_closed()
 
-    async def _serve(
-        self, task: asyncio.Task[None], reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    async def _read(
+        self,
+        reader: asyncio.StreamReader,
+        answers: asyncio.Queue[asyncio.Future[bytes] | None],
+        slots: asyncio.Semaphore,
     ) -> None:
         buffer = FrameBuffer()
         limits = self.limits
@@ -164,27 +182,48 @@ class MllpServer:
             if not data:
                 return
             for message in buffer.feed(data):
+                await slots.acquire()  # released once its ACK is written
                 if len(message) > limits.max_frame_bytes:
-                    await self._too_large(writer, message)
+                    answers.put_nowait(self._too_large(message))
                     return
-                self._connections[task] = True
-                try:
-                    ack = await self._handle(message)
-                finally:
-                    self._connections[task] = False
-                writer.write(frame(ack))
-                await writer.drain()
+                # The task starts now, in arrival order; its ACK is written in that order.
+                answers.put_nowait(asyncio.ensure_future(self._handle(message)))
             if buffer.pending > limits.max_frame_bytes:
-                await self._too_large(writer, buffer.partial)
+                await slots.acquire()
+                answers.put_nowait(self._too_large(buffer.partial))
                 return
 
-    async def _too_large(self, writer: asyncio.StreamWriter, partial: bytes) -> None:
-        """AR (built from whatever MSH we have) and close: the stream cannot be resynced."""
+    async def _answer(
+        self,
+        answers: asyncio.Queue[asyncio.Future[bytes] | None],
+        slots: asyncio.Semaphore,
+        writer: asyncio.StreamWriter,
+    ) -> None:
+        """Write each ACK once its handler returned, in the order the frames came."""
+        broken = False
+        while (pending := await answers.get()) is not None:
+            if not pending.done():
+                await asyncio.wait([pending])  # raises only if this task is cancelled
+            try:
+                if pending.cancelled() or broken:
+                    continue  # the sender will resend; a stored message is stored all the same
+                writer.write(frame(pending.result()))
+                if answers.empty():  # one flush for the ACKs that are ready together
+                    await writer.drain()
+            except ConnectionError as exc:
+                log.info("MLLP connection lost before an ACK was written: %s", exc)
+                broken = True
+            finally:
+                slots.release()
+
+    def _too_large(self, partial: bytes) -> asyncio.Future[bytes]:
+        """AR (built from whatever MSH we have), then close: the stream cannot be resynced."""
         text = f"frame larger than {self.limits.max_frame_bytes} bytes"
-        decision = reject("", 0, ErrorCode.INTERNAL_ERROR, text)
-        writer.write(frame(build_ack(partial, decision)))
-        await writer.drain()
         log.warning("MLLP %s; closing the connection", text)
+        decision = reject("", 0, ErrorCode.INTERNAL_ERROR, text)
+        done: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+        done.set_result(build_ack(partial, decision))
+        return done
 
     async def _handle(self, message: bytes) -> bytes:
         try:

@@ -124,12 +124,13 @@ class Segment:
     Fields are split into repetitions and components only when read.
     """
 
-    __slots__ = ("_fields", "delims", "name")
+    __slots__ = ("_fields", "_split", "delims", "name")
 
     def __init__(self, name: str, raw_fields: tuple[str, ...], delims: Delimiters) -> None:
         self.name = name
         self._fields = raw_fields  # [0] is the name; MSH: [1] MSH-1, [2] MSH-2 as sent
         self.delims = delims
+        self._split: dict[int, Field] = {}  # a Field is immutable: split each one once
 
     def __repr__(self) -> str:
         return f"Segment({self.raw!r})"
@@ -142,6 +143,12 @@ class Segment:
         return self._fields[n] if 0 < n < len(self._fields) else ""
 
     def field(self, n: int) -> Field:
+        found = self._split.get(n)
+        if found is None:
+            found = self._split[n] = self._field(n)
+        return found
+
+    def _field(self, n: int) -> Field:
         raw = self.raw_field(n)
         d = self.delims
         if self.name == "MSH" and n in (1, 2):

@@ -287,3 +287,78 @@ def test_frame_buffer_drops_a_frame_restarted_before_its_end() -> None:
     assert buf.feed(b"\x1c") == []
     assert buf.feed(b"\r") == [b"NEXT"]
     assert buf.pending == 0
+
+
+def test_pipelined_frames_are_handled_together_and_answered_in_order() -> None:
+    """A sender that writes several frames before reading gets the ACKs in frame order,
+    while the handlers run at once (each would wait for a commit) and end in any order."""
+    recorder = Recorder()
+    arrived: list[str] = []
+    all_in = asyncio.Event()
+
+    async def together(raw: bytes) -> bytes:
+        arrived.append(msa(await recorder(raw))[1])
+        if len(arrived) == 3:
+            all_in.set()
+        await all_in.wait()  # a one-at-a-time server never gets here with all three
+        await asyncio.sleep(0.01 * (3 - len(arrived)))
+        arrived.pop()  # the last to arrive finishes first
+        return await recorder(raw)
+
+    async def body(server: MllpServer) -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        writer.write(b"".join(frame(message(c)) for c in ("P1", "P2", "P3")))
+        await writer.drain()
+        acks = [msa(await read_frame(reader)) for _ in range(3)]
+        assert acks == [("AA", "P1"), ("AA", "P2"), ("AA", "P3")]
+        await close(writer)
+
+    run(body, together)
+
+
+def test_one_frame_at_a_time_when_so_limited() -> None:
+    busy = 0
+    most = 0
+
+    async def counting(raw: bytes) -> bytes:
+        nonlocal busy, most
+        busy += 1
+        most = max(most, busy)
+        await asyncio.sleep(0.01)
+        busy -= 1
+        return await Recorder()(raw)
+
+    async def body(server: MllpServer) -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        writer.write(b"".join(frame(message(f"O{i}")) for i in range(4)))
+        await writer.drain()
+        acks = [msa(await read_frame(reader))[1] for _ in range(4)]
+        assert acks == ["O0", "O1", "O2", "O3"]
+        await close(writer)
+
+    run(body, counting, MllpLimits(max_inflight=1))
+    assert most == 1
+
+
+def test_frames_in_flight_are_still_handled_when_the_sender_goes_away() -> None:
+    recorder = Recorder()
+    release = asyncio.Event()
+
+    async def slow(raw: bytes) -> bytes:
+        await release.wait()
+        return await recorder(raw)
+
+    async def body(server: MllpServer) -> None:
+        _, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        writer.write(frame(message("GONE1")) + frame(message("GONE2")))
+        await writer.drain()
+        await asyncio.sleep(0.1)
+        await close(writer)  # no ACK will be read
+        release.set()
+        for _ in range(50):
+            if len(recorder.committed) == 2:
+                break
+            await asyncio.sleep(0.02)
+        assert recorder.committed == [message("GONE1"), message("GONE2")]
+
+    run(body, slow)
