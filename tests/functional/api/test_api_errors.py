@@ -226,3 +226,10 @@ def test_a_reused_source_ref_for_another_person_is_a_conflict(
         )
         assert made.status_code == 201, made.text
         assert made.json()["source_ref"] is None
+
+
+def test_a_feed_offset_beyond_64_bits_is_invalid(
+    app_client: TestClient, admin_headers: dict[str, str]
+) -> None:
+    answer = app_client.get("/api/v1/pfif/persons", params={"skip": 2**70}, headers=admin_headers)
+    assert_error(answer, 422, "skip")

@@ -16,6 +16,7 @@ from reunify.store import incidents
 from reunify.store import pfif_tables as pt
 from reunify.store import tables as t
 from reunify.web.deps import ClientDep, SessionDep, Staff
+from reunify.web.schemas.common import MAX_ROW_ID
 
 router = APIRouter(prefix="/pfif", tags=["pfif"])
 PFIF_XML = "application/xml"
@@ -120,7 +121,7 @@ def persons_feed(
     staff: ClientDep,
     incident: str | None = None,
     since: datetime | None = None,
-    skip: int = Query(0, ge=0),
+    skip: int = Query(0, ge=0, le=MAX_ROW_ID),
     max_results: int = Query(100, ge=1, le=1000),
 ) -> Response:
     """Persons (with their notes nested) changed after ``since``, oldest first, paginated."""
@@ -134,7 +135,7 @@ def notes_feed(
     staff: ClientDep,
     incident: str | None = None,
     since: datetime | None = None,
-    skip: int = Query(0, ge=0),
+    skip: int = Query(0, ge=0, le=MAX_ROW_ID),
     max_results: int = Query(100, ge=1, le=1000),
 ) -> Response:
     """Notes only (top-level, each naming its person), changed after ``since``."""
