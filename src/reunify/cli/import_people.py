@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -40,13 +41,22 @@ def _incident_id(session: Session, slug: str | None) -> int:
 @click.option(
     "--issuer", default=None, help="Issuer of the record ids (default: import:<file stem>)."
 )
+@click.option(
+    "--workers",
+    default=min(4, os.cpu_count() or 1),
+    show_default="the CPU count, at most 4",
+    type=click.IntRange(1, 32),
+    help="Processes validating rows and computing matching keys beside the writer.",
+)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def people(db_url: str | None, incident: str | None, issuer: str | None, file: Path) -> None:
+def people(
+    db_url: str | None, incident: str | None, issuer: str | None, workers: int, file: Path
+) -> None:
     """Import people from FILE.csv; re-importing the same file changes nothing.
 
     Columns: record_id (required), given_name, family_name, full_name, sex, date_of_birth,
-    age, phone, email, street, city, postcode, state, description (street and state are
-    read but not stored).
+    age, phone, email, street, city, postcode, state, description, and optionally
+    address_2 (a second address line).
     """
     database = open_database(db_url, upgrade=True)
     try:
@@ -60,7 +70,7 @@ def people(db_url: str | None, incident: str | None, issuer: str | None, file: P
             with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
                 task = progress.add_task("import", total=total)
                 report = import_people(
-                    session, handle, incident_id=incident_id, issuer=issuer,
+                    session, handle, incident_id=incident_id, issuer=issuer, workers=workers,
                     advance=lambda n: progress.advance(task, n),
                 )  # fmt: skip
             audit.record_event(

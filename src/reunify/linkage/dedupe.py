@@ -1,14 +1,15 @@
 """Duplicates: pairs of registered people who may be one person, proposed for staff.
 
-Pairs come from shared selective keys in the index (a key shared by more than
-``MAX_GROUP`` people is too common to pair on), are scored by the engine, and the likely
-ones are stored as proposals. Nothing is merged until a staff member confirms; a confirmed
-merge re-points the retired record's identifiers and movements to the survivor (rows are
-kept, never deleted), marks the retired record ``merged_into_id`` and re-projects both.
+Pairs come from the key index (``linkage.pairs``: a shared key and a second fact in
+common), are scored by the engine, and the likely ones are stored as proposals. Nothing is
+merged until a staff member confirms; a confirmed merge re-points the retired record's
+identifiers and movements to the survivor (rows are kept, never deleted), marks the
+retired record ``merged_into_id`` and re-projects both.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,16 +19,25 @@ from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from reunify.domain.errors import Conflict, DomainError, NotFound
+from reunify.linkage import pool, terms
 from reunify.linkage.index import reindex_people
 from reunify.linkage.models import ensure_stored
+from reunify.linkage.pairs import candidate_pairs
 from reunify.linkage.records import incident_ids, load_records
-from reunify.matching import Band, ModelParams, blocking_keys, explain, is_broad, score
+from reunify.matching import (
+    Band,
+    ModelParams,
+    Scored,
+    TermFrequencies,
+    blocking_keys,
+    explain,
+)
 from reunify.store import audit, movements
 from reunify.store import tables as t
 from reunify.store.match_tables import MatchDecision, MatchKey
 
-MAX_GROUP = 40  # people sharing one key; more and the key says little about any pair
 SCORE_BATCH = 20_000
+WORKERS = min(2, os.cpu_count() or 1)
 
 _KEYS = cast(Table, MatchKey.__table__)
 
@@ -39,29 +49,6 @@ class Summary:
     confident: int = 0
     already: int = 0
     bands: dict[str, int] = field(default_factory=dict)
-
-
-def candidate_pairs(session: Session, *, max_group: int = MAX_GROUP) -> list[tuple[int, int]]:
-    """Distinct (lower id, higher id) pairs sharing a selective key, read in key order."""
-    seen: set[tuple[int, int]] = set()
-    group: list[int] = []
-    current = None
-    stmt = select(_KEYS.c.key, _KEYS.c.person_id).order_by(_KEYS.c.key, _KEYS.c.person_id)
-
-    def flush() -> None:
-        if 1 < len(group) <= max_group:
-            for i, a in enumerate(group):
-                for b in group[i + 1 :]:
-                    seen.add((a, b))
-
-    for key, person_id in session.execute(stmt):
-        if key != current:
-            flush()
-            group, current = [], key
-        if not is_broad(key):
-            group.append(person_id)
-    flush()
-    return sorted(seen)
 
 
 def unidentified_pairs(session: Session) -> dict[int, list[tuple[int, int]]]:
@@ -97,6 +84,33 @@ def unidentified_pairs(session: Session) -> dict[int, list[tuple[int, int]]]:
     return out
 
 
+def named_candidates(session: Session, alias_id: int, incident_id: int) -> list[int]:
+    """The incident's named people of a sex and age compatible with one unidentified
+    patient (whose look-up keys would reach the patient's stored ``ud`` keys)."""
+    own = set(
+        session.scalars(
+            select(_KEYS.c.key).where(
+                _KEYS.c.person_id == alias_id, _KEYS.c.key >= "ud:", _KEYS.c.key < "ud;"
+            )
+        )
+    )
+    if not own:
+        return []
+    named = session.scalars(
+        select(t.Person.id).where(
+            t.Person.incident_id == incident_id,
+            t.Person.unidentified.is_(False),
+            t.Person.merged_into_id.is_(None),
+        )
+    )
+    records = load_records(session, list(named))
+    return [
+        pid
+        for pid, record in records.items()
+        if not own.isdisjoint(blocking_keys(record, inquiry=True))
+    ]
+
+
 def _batches(pairs: list[tuple[int, int]], size: int) -> Iterator[list[tuple[int, int]]]:
     for start in range(0, len(pairs), size):
         yield pairs[start : start + size]
@@ -111,64 +125,96 @@ def _existing(session: Session, pairs: list[tuple[int, int]]) -> set[tuple[int, 
     return {(a, b) for a, b in session.execute(stmt)}
 
 
-def run(session: Session, params: ModelParams, *, actor: str) -> Summary:
-    """Propose every likely duplicate pair in the registry (idempotent)."""
+def run(session: Session, params: ModelParams, *, actor: str, workers: int = WORKERS) -> Summary:
+    """Propose every likely duplicate pair in the registry (idempotent). ``workers``
+    processes score the pairs when there are many."""
     summary = Summary()
-    _propose(session, candidate_pairs(session), params, actor, summary)
+    tf = terms.for_params(session, params)
+    _propose(session, candidate_pairs(session), params, tf, actor, summary, workers)
     for incident_id, pairs in unidentified_pairs(session).items():
-        # Which of the incident's few unidentified patients is this person: the prior is
-        # one in their number, not one in the whole registry.
-        count = session.scalar(
-            select(func.count()).where(
-                t.Person.incident_id == incident_id, t.Person.unidentified.is_(True)
-            )
-        )
-        local = params.with_prior(min(0.5, 1 / max(2, count or 0)))
+        local = unidentified_params(session, incident_id, params)
         ensure_stored(session, local)
-        _propose(session, pairs, local, actor, summary)
+        _propose(session, pairs, local, tf, actor, summary, workers)
     return summary
+
+
+def unidentified_params(session: Session, incident_id: int, params: ModelParams) -> ModelParams:
+    """Which of the incident's few unidentified patients is this person: the prior is one
+    in their number, not one in the whole registry."""
+    count = session.scalar(
+        select(func.count()).where(
+            t.Person.incident_id == incident_id, t.Person.unidentified.is_(True)
+        )
+    )
+    return params.with_prior(min(0.5, 1 / max(2, count or 0)))
 
 
 def _propose(
     session: Session,
     pairs: list[tuple[int, int]],
     params: ModelParams,
+    tf: TermFrequencies | None,
     actor: str,
     summary: Summary,
+    workers: int,
 ) -> None:
     summary.pairs += len(pairs)
     now = datetime.now(UTC)
-    for batch in _batches(pairs, SCORE_BATCH):
-        ids = sorted({i for pair in batch for i in pair})
-        records = load_records(session, ids)
-        incidents = incident_ids(session, ids)
-        done = _existing(session, batch)
-        rows = []
-        for a, b in batch:
-            left, right = records.get(a), records.get(b)
-            if left is None or right is None:
-                continue
-            if (a, b) in done:
-                summary.already += 1
-                continue
-            scored = score(left, right, params)
-            summary.bands[scored.band.value] = summary.bands.get(scored.band.value, 0) + 1
-            if scored.band is Band.NO_MATCH:
-                continue
-            summary.proposed += 1
-            summary.confident += scored.band is Band.CONFIDENT
-            rows.append(
-                {
-                    "incident_id": incidents.get(a),
-                    "person_id": a, "other_id": b, "probability": scored.probability,
-                    "band": scored.band.value, "model_version": scored.model_version,
-                    "why": {"lines": explain(scored)}, "state": "proposed",
-                    "proposed_by": actor, "decided_by": "", "created_at": now,
-                    "decided_at": None,
-                }
-            )  # fmt: skip
+
+    def loaded() -> Iterator[pool.Batch]:
+        for batch in _batches(pairs, SCORE_BATCH):
+            records = load_records(session, sorted({i for pair in batch for i in pair}))
+            done = _existing(session, batch)
+            todo = []
+            for a, b in batch:
+                if a not in records or b not in records:
+                    continue
+                if (a, b) in done:
+                    summary.already += 1
+                else:
+                    todo.append((a, b))
+            yield {i: records[i] for pair in todo for i in pair}, todo
+
+    for kept, bands in pool.score_all(loaded(), params, tf, workers=workers, pairs=len(pairs)):
+        for band, count in bands.items():
+            summary.bands[band] = summary.bands.get(band, 0) + count
+        incidents = incident_ids(session, sorted({a for (a, _), _ in kept}))
+        rows = [proposal(scored, a, b, incidents.get(a), actor, now) for (a, b), scored in kept]
+        summary.proposed += len(rows)
+        summary.confident += sum(s.band is Band.CONFIDENT for _, s in kept)
         if rows:
             session.execute(insert(cast(Table, MatchDecision.__table__)), rows)
+
+
+def worth_proposing(scored: Scored, unidentified: bool) -> bool:
+    """Likely enough to ask staff when a person is registered. A pair with an unidentified
+    patient needs its description to agree: a compatible sex and age fits half the
+    incident. (The batch run still proposes such pairs on sex and age alone.)"""
+    if scored.band is Band.NO_MATCH:
+        return False
+    if not unidentified:
+        return True
+    return any(c.field == "description" and c.weight > 0 for c in scored.contributions)
+
+
+def proposal(
+    scored: Scored, a: int, b: int, incident_id: int | None, actor: str, now: datetime
+) -> dict[str, object]:
+    """A ``match_decisions`` row proposing that people ``a`` < ``b`` are one person."""
+    return {
+        "incident_id": incident_id,
+        "person_id": a, "other_id": b, "probability": scored.probability,
+        "band": scored.band.value, "model_version": scored.model_version,
+        "why": {"lines": explain(scored)}, "state": "proposed",
+        "proposed_by": actor, "decided_by": "", "created_at": now, "decided_at": None,
+    }  # fmt: skip
+
+
+def existing_pairs(session: Session, pairs: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Which of these (lower, higher) pairs were proposed (or decided) before."""
+    if not pairs:
+        return set()
+    return _existing(session, pairs) & set(pairs)
 
 
 def _survivor(session: Session, decision: MatchDecision, keep: int | None) -> tuple[int, int]:

@@ -1,8 +1,9 @@
 """Keeping the blocking-key index (``match_keys``) current.
 
 Every write that changes a person's names or identifying facts calls ``reindex_person`` in
-the same transaction, so a look-up made after the commit finds them. Bulk paths (import,
-rebuild) compute keys for many people and insert them in batches.
+the same transaction, so a look-up made after the commit finds them. ``rebuild`` computes
+keys for everyone in batches (after an upgrade that changed how keys are made); imports
+write theirs through ``linkage.bulk``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import cast
 from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from reunify.linkage.bulk import ensure_key_index
 from reunify.linkage.records import chunks, load_records
 from reunify.matching import MatchRecord, blocking_keys
 from reunify.store import tables as t
@@ -21,8 +23,6 @@ from reunify.store.match_tables import MatchKey
 _KEYS = cast(Table, MatchKey.__table__)
 _PEOPLE = cast(Table, t.Person.__table__)
 BATCH = 5000
-_INSERT = "INSERT INTO match_keys (person_id, key) VALUES (?, ?)"
-_COPY = "COPY match_keys (person_id, key) FROM STDIN"
 
 
 def key_rows(records: Mapping[int, MatchRecord]) -> list[dict[str, object]]:
@@ -36,22 +36,6 @@ def key_rows(records: Mapping[int, MatchRecord]) -> list[dict[str, object]]:
 def insert_keys(session: Session, rows: Sequence[dict[str, object]]) -> None:
     for start in range(0, len(rows), BATCH):
         session.execute(insert(_KEYS), list(rows[start : start + BATCH]))
-
-
-def insert_pairs(session: Session, pairs: Sequence[tuple[int, str]]) -> None:
-    """Bulk path for imports, without per-row SQLAlchemy work (a million people are twenty
-    million key rows): ``COPY`` on PostgreSQL, the driver's executemany on SQLite. Both run
-    on the session's own connection, so inside its transaction."""
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        driver = connection.connection.driver_connection
-        assert driver is not None
-        with driver.cursor() as cursor, cursor.copy(_COPY) as copy:
-            for pair in pairs:
-                copy.write_row(pair)
-        return
-    for start in range(0, len(pairs), BATCH * 4):
-        connection.exec_driver_sql(_INSERT, list(pairs[start : start + BATCH * 4]))
 
 
 def remove(session: Session, person_ids: Iterable[int]) -> None:
@@ -74,7 +58,9 @@ def reindex_person(session: Session, person_id: int) -> None:
 
 
 def rebuild(session: Session, *, batch: int = BATCH) -> int:
-    """Recompute the whole index (after an upgrade from a database without one)."""
+    """Recompute the whole index (after an upgrade from a database without one, or one
+    whose keys were made differently)."""
+    ensure_key_index(session)  # an interrupted bulk load may have left it out
     session.execute(delete(_KEYS))
     total, last = 0, 0
     while True:

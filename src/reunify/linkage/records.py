@@ -1,15 +1,17 @@
 """Loading registered people as the matcher sees them, many at a time.
 
-Look-ups and batch jobs load candidates in two queries (people, then their names) for a
-whole list of ids, never one query per person, and build ``MatchRecord``s through
-``matching.from_person`` so the store and the engine agree on what a person is.
+Look-ups and batch jobs load candidates in three queries (people, their names, their
+addresses) for a whole list of ids, never one query per person, and build the same
+``MatchRecord`` that ``matching.from_person`` makes of a domain ``Person`` (a test holds
+the two to it), without building the domain objects in between.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import cast
 
 from sqlalchemy import Table, select
@@ -17,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from reunify import domain
 from reunify.domain.types import IdentifierKind
-from reunify.matching import MatchRecord, from_person
+from reunify.matching import MatchRecord
 from reunify.store import tables as t
+from reunify.store.match_tables import PersonAddress
 
 # Well under SQLite's bound-parameter limit, and a sensible batch for PostgreSQL.
 CHUNK = 500
@@ -26,6 +29,7 @@ CHUNK = 500
 _PEOPLE = cast(Table, t.Person.__table__)
 _NAMES = cast(Table, t.PersonName.__table__)
 _IDS = cast(Table, t.Identifier.__table__)
+_ADDRESSES = cast(Table, PersonAddress.__table__)
 
 
 def chunks(items: Sequence[int], size: int = CHUNK) -> Iterator[Sequence[int]]:
@@ -33,11 +37,19 @@ def chunks(items: Sequence[int], size: int = CHUNK) -> Iterator[Sequence[int]]:
         yield items[start : start + size]
 
 
-def _names(given: str, family: str, use: str, full: str) -> domain.PersonName | None:
-    try:
-        return domain.PersonName(given=given, family=family, use=domain.NameUse(use), full=full)
-    except domain.DomainError:  # an empty name row says nothing to match on
-        return None
+Names = tuple[tuple[tuple[str, str], ...], tuple[str, ...]]  # (given, family) pairs, full
+
+
+def _name(given: str, family: str, full: str) -> tuple[str, str] | str | None:
+    """One name row as ``from_person`` reads it: given/family, else the full name."""
+    if given.strip() or family.strip():
+        return (given, family)
+    return full if full.strip() else None  # an empty row says nothing to match on
+
+
+@lru_cache(maxsize=65536)
+def _birth(text: str) -> domain.BirthDate:
+    return domain.BirthDate.parse(text)
 
 
 def build_record(
@@ -46,7 +58,7 @@ def build_record(
     birth_date: str | None,
     age_low: int | None,
     age_high: int | None,
-    names: Iterable[domain.PersonName],
+    names: Names,
     *,
     unidentified: bool = False,
     description: str = "",
@@ -55,28 +67,39 @@ def build_record(
     phone: str = "",
     email: str = "",
     created_at: datetime | None = None,
+    address: tuple[str, str, str] = ("", "", ""),
 ) -> MatchRecord | None:
-    """A registered person's ``MatchRecord`` (record id = person id); None without a name."""
-    name_list = list(names)
-    if not name_list:
+    """A registered person's ``MatchRecord`` (record id = person id); None without a name.
+
+    The same record ``matching.from_person`` makes of the domain ``Person``, built straight
+    from the rows (batch jobs load hundreds of thousands). ``address`` is (street, second
+    line, state) from ``person_addresses``.
+    """
+    pairs, full = names
+    if not pairs and not full:
         return None
-    person = domain.Person(
-        names=name_list,
+    street, address_2, state = address
+    return MatchRecord(
+        record_id=str(person_id),
+        names=pairs,
+        full_names=full,
         sex=domain.Sex(sex),
-        birth_date=domain.BirthDate.parse(birth_date) if birth_date else None,
+        birth_date=_birth(birth_date) if birth_date else None,
         age=domain.AgeRange(age_low, age_high)
         if age_low is not None and age_high is not None
         else None,
-        unidentified=unidentified,
-        description=description,
-        home_city=city,
-        home_postcode=postcode,
         phone=phone,
         email=email,
+        city=city,
+        postcode=postcode,
+        street=street,
+        address_2=address_2,
+        state=state,
+        description=description,
+        # An age is true on the day it was reported, not today.
+        reference_date=created_at.date() if created_at is not None else None,
+        unidentified=unidentified,
     )
-    # An age is true on the day it was reported, not today.
-    reference = created_at.date() if created_at is not None else None
-    return from_person(str(person_id), person, reference)
 
 
 def load_records(
@@ -85,16 +108,26 @@ def load_records(
     """Records for the given people (merged-away people skipped unless asked)."""
     out: dict[int, MatchRecord] = {}
     for ids in chunks(list(person_ids)):
-        names: dict[int, list[domain.PersonName]] = defaultdict(list)
+        names: dict[int, tuple[list[tuple[str, str]], list[str]]] = defaultdict(lambda: ([], []))
+        n = _NAMES.c
         stmt = (
-            select(_NAMES.c.person_id, _NAMES.c.given, _NAMES.c.family, _NAMES.c.use, _NAMES.c.full)
-            .where(_NAMES.c.person_id.in_(ids))
-            .order_by(_NAMES.c.person_id, _NAMES.c.id)
+            select(n.person_id, n.given, n.family, n.full)
+            .where(n.person_id.in_(ids))
+            .order_by(n.person_id, n.id)
         )
-        for pid, given, family, use, full in session.execute(stmt):
-            name = _names(given, family, use, full)
-            if name is not None:
-                names[pid].append(name)
+        for pid, given, family, full in session.execute(stmt):
+            name = _name(given, family, full)
+            if isinstance(name, tuple):
+                names[pid][0].append(name)
+            elif name is not None:
+                names[pid][1].append(name)
+        a = _ADDRESSES.c
+        addresses = {
+            pid: (street, line, state)
+            for pid, street, line, state in session.execute(
+                select(a.person_id, a.street, a.address_2, a.state).where(a.person_id.in_(ids))
+            )
+        }
         p = _PEOPLE.c
         rows = session.execute(
             select(
@@ -105,11 +138,13 @@ def load_records(
         for row in rows:
             if row.merged_into_id is not None and not include_merged:
                 continue
+            pairs, full = names.get(row.id, ([], []))
             record = build_record(
-                row.id, row.sex, row.birth_date, row.age_low, row.age_high, names.get(row.id, []),
-                unidentified=row.unidentified, description=row.description, city=row.home_city,
-                postcode=row.home_postcode, phone=row.phone, email=row.email,
-                created_at=row.created_at,
+                row.id, row.sex, row.birth_date, row.age_low, row.age_high,
+                (tuple(pairs), tuple(full)), unidentified=row.unidentified,
+                description=row.description, city=row.home_city, postcode=row.home_postcode,
+                phone=row.phone, email=row.email, created_at=row.created_at,
+                address=addresses.get(row.id, ("", "", "")),
             )  # fmt: skip
             if record is not None:
                 out[row.id] = record

@@ -14,9 +14,19 @@ from typing import cast
 from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
+from reunify.linkage import terms
 from reunify.linkage.models import current_params
 from reunify.linkage.records import load_records
-from reunify.matching import MatchRecord, ModelParams, Scored, blocking_keys, is_broad, rank
+from reunify.matching import (
+    MatchRecord,
+    ModelParams,
+    Scored,
+    Vocabulary,
+    blocking_keys,
+    corrected,
+    is_broad,
+    rank,
+)
 from reunify.store import tables as t
 from reunify.store.match_tables import MatchKey
 
@@ -59,13 +69,36 @@ def lookup_keys(inquiry: MatchRecord) -> tuple[list[str], list[str]]:
 
 
 def find_ids(
-    session: Session, inquiry: MatchRecord, *, incident_id: int | None = None
+    session: Session,
+    inquiry: MatchRecord,
+    *,
+    incident_id: int | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> list[int]:
+    """Candidates by the selective keys; if they find few, by the keys of the inquiry with
+    its unknown names corrected to known ones (``vocabulary``), then by the broad keys too.
+    The candidates found first always stay: a shared phone number must not be pushed out by
+    namesakes who share only the sound of a name."""
     selective, broad = lookup_keys(inquiry)
     ids = candidate_ids(session, selective, incident_id=incident_id)
+    if len(ids) < FEW and vocabulary is not None:
+        asked = set(selective)
+        fixed = [
+            k
+            for record in corrected(inquiry, vocabulary)
+            for k in lookup_keys(record)[0]
+            if k not in asked
+        ]
+        _extend(ids, candidate_ids(session, list(dict.fromkeys(fixed)), incident_id=incident_id))
     if len(ids) < FEW and broad:
-        ids = candidate_ids(session, selective + broad, incident_id=incident_id)
+        _extend(ids, candidate_ids(session, selective + broad, incident_id=incident_id))
     return ids
+
+
+def _extend(ids: list[int], more: list[int]) -> None:
+    have = set(ids)
+    ids.extend(i for i in more if i not in have)
+    del ids[CANDIDATES:]
 
 
 def find(
@@ -79,9 +112,13 @@ def find(
 ) -> list[Scored]:
     """The best ``limit`` people for an inquiry, best first; ``record_id`` is the person id.
 
-    ``exclude`` leaves one person out (a record looking for its own duplicates).
+    Names and cities are weighed by how common they are, with the term-frequency table the
+    parameters were trained with. ``exclude`` leaves one person out (a record looking for
+    its own duplicates).
     """
-    ids = [i for i in find_ids(session, inquiry, incident_id=incident_id) if i != exclude]
-    records = load_records(session, ids)
     params = params or current_params(session)
-    return rank(inquiry, list(records.values()), params, limit=limit)
+    vocabulary = terms.vocabulary_for(session, params)
+    found = find_ids(session, inquiry, incident_id=incident_id, vocabulary=vocabulary)
+    records = load_records(session, [i for i in found if i != exclude])
+    tf = terms.for_params(session, params)
+    return rank(inquiry, list(records.values()), params, tf, limit=limit)

@@ -8,18 +8,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from reunify.domain import AgeRange, BirthDate, DomainError, Sex
+from reunify.linkage import dedupe, terms
 from reunify.linkage.models import current_params, ensure_stored
-from reunify.linkage.records import record_ids
-from reunify.linkage.search import find
-from reunify.matching import Band, MatchRecord, ModelParams, Scored, why
+from reunify.linkage.records import load_records, record_ids
+from reunify.linkage.search import find, find_ids
+from reunify.matching import Band, MatchRecord, ModelParams, Scored, score, why
+from reunify.store import tables as t
+from reunify.store.match_tables import MatchDecision
 
 MAX_CANDIDATES = 10
-TEXT_FIELDS = ("name", "given_name", "family_name", "phone", "email", "city", "postcode")
+TEXT_FIELDS = (
+    "name", "given_name", "family_name", "phone", "email", "street", "address_2", "city",
+    "postcode", "state",
+)  # fmt: skip
 FIELDS = frozenset(("id", *TEXT_FIELDS, "sex", "date_of_birth", "age", "description"))
 # Enough to look someone up by: a name, a phone number or an email address.
 FINDING = ("name", "given_name", "family_name", "phone", "email")
@@ -74,6 +81,9 @@ def parse_inquiry(data: object) -> tuple[str, MatchRecord]:
         email=values["email"],
         city=values["city"],
         postcode=values["postcode"],
+        street=values["street"],
+        address_2=values["address_2"],
+        state=values["state"],
         description=values["description"],
     )
     return inquiry_id, record
@@ -134,3 +144,62 @@ def tolerant_ids(
     scored = find(session, record, incident_id=incident_id, limit=MAX_CANDIDATES)
     wanted = {Band.CONFIDENT} if confident_only else {Band.CONFIDENT, Band.UNCERTAIN}
     return [int(s.record_id) for s in scored if s.band in wanted]
+
+
+PROPOSE_AT_MOST = 5  # a new record with more look-alikes than this needs a person anyway
+
+
+def propose_duplicates(session: Session, person_id: int, *, actor: str) -> list[MatchDecision]:
+    """Store the likely duplicates of a person just registered as proposals for staff
+    (``match_decisions``, state ``proposed``, exactly as ``reunify dedupe`` stores them):
+    the same patient under two hospitals' record numbers, a trauma alias at one hospital and
+    a named record at another. Nothing is merged here; each pair is scored on its own, as
+    the batch run scores it.
+
+    Only people of the same incident are considered. A pair with an unidentified patient
+    is weighed against the incident's few unidentified patients (``dedupe.run`` does the
+    same), and a new unidentified patient is compared with the incident's named people of
+    a compatible sex and age (placeholders share no name key with anyone).
+    """
+    session.flush()  # the person's rows, written through the ORM, must be readable here
+    person = session.get(t.Person, person_id)
+    record = load_records(session, [person_id]).get(person_id)
+    if person is None or record is None:
+        return []
+    params = current_params(session)
+    local = dedupe.unidentified_params(session, person.incident_id, params)
+    if record.unidentified:
+        ids = dedupe.named_candidates(session, person_id, person.incident_id)
+    else:
+        vocabulary = terms.vocabulary_for(session, params)
+        ids = find_ids(session, record, incident_id=person.incident_id, vocabulary=vocabulary)
+    tf = terms.for_params(session, params)
+    candidates = list(load_records(session, [i for i in ids if i != person_id]).values())
+    scored = [
+        score(record, c, local if record.unidentified or c.unidentified else params, tf)
+        for c in candidates
+        if c.unidentified != record.unidentified or not c.unidentified
+    ]
+    by_id = {c.record_id: c for c in candidates}
+    likely = sorted(
+        (
+            s
+            for s in scored
+            if dedupe.worth_proposing(s, record.unidentified or by_id[s.record_id].unidentified)
+        ),
+        key=lambda s: (-s.weight, s.record_id),
+    )[:PROPOSE_AT_MOST]
+    pairs = {
+        (min(person_id, int(s.record_id)), max(person_id, int(s.record_id))): s for s in likely
+    }
+    done = dedupe.existing_pairs(session, list(pairs))
+    now = datetime.now(UTC)
+    rows = []
+    for (a, b), found in pairs.items():
+        if (a, b) in done:
+            continue
+        ensure_stored(session, local if found.model_version == local.version else params)
+        rows.append(MatchDecision(**dedupe.proposal(found, a, b, person.incident_id, actor, now)))
+    session.add_all(rows)
+    session.flush()
+    return rows

@@ -27,6 +27,7 @@ MAX_KEYS = 24
 _EXPANSION = 4
 _DOUBLED = re.compile(r"(.)\1+")
 _PHONE_DIGITS = 7  # a subscriber number without the area code a relative may not know
+_STREET_LETTERS = 5
 
 KEY_KINDS: dict[str, str] = {
     "nm": "given-name and family-name sounds, in either order, nicknames expanded",
@@ -35,6 +36,9 @@ KEY_KINDS: dict[str, str] = {
     "db": "date of birth, day and month in either order",
     "ph": "last seven digits of the phone number",
     "em": "hash of the normalised email address",
+    "ad": "postcode and house number",
+    "as": "first letters of the street and house number",
+    "al": "first letters of an address line (street or second line) and postcode",
     "ud": "unidentified patients: sex and decade of birth (only they store it)",
     "fm": "family-name sound alone (broad)",
     "gn": "given-name sound alone (broad)",
@@ -52,12 +56,14 @@ def _sound(word: str) -> str:
     return str(jellyfish.metaphone(_DOUBLED.sub(r"\1", word)))
 
 
+@lru_cache(maxsize=131072)
 def _sounds(word: str) -> tuple[str, ...]:
     """The word's sound, then the sounds of the full names it may be short for."""
     others = sorted({_sound(f) for f in given_token(word).forms - {word}})
     return tuple(dict.fromkeys(c for c in (_sound(word), *others) if c))[:_EXPANSION]
 
 
+@lru_cache(maxsize=131072)
 def _family_sounds(name: FamilyName) -> tuple[str, ...]:
     codes = [_sound(name.compact)]
     if name.parts != {name.compact}:  # "de la cruz" must meet "Cruz"
@@ -66,40 +72,101 @@ def _family_sounds(name: FamilyName) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c for c in codes if c))
 
 
-def _readings(prepared: PreparedRecord) -> list[tuple[list[str], FamilyName | None]]:
+Readings = tuple[tuple[str, str], ...]
+
+
+def _readings(readings: Readings) -> list[tuple[list[str], FamilyName | None]]:
     """(given words, family name) for every reading of every name."""
     return [
         ([w for w in given.split() if len(w) > 1], family_name(family))
-        for given, family in prepared.readings
+        for given, family in readings
     ]
 
 
+def _prefix(word: str) -> str:
+    """The first two letters in alphabetical order: "Hsepherd" typed for "Shepherd" (the
+    first two keys struck in the wrong order) keeps its prefix."""
+    return "".join(sorted(word[:2]))
+
+
 def _spellings(word: str) -> tuple[str, ...]:
-    """Two short spellings of a word no single typo after the first letter breaks both:
-    the first two letters, and the first and last letters."""
-    return (word[:2], word[0] + word[-1]) if len(word) > 1 else (word,)
+    """Two short spellings of a word no single typo breaks both: the first two letters
+    (in either order), and the first and last letters."""
+    return (_prefix(word), word[0] + word[-1]) if len(word) > 1 else (word,)
 
 
-def _one_by_sound(word: str, fam: FamilyName) -> Iterator[str]:
+@lru_cache(maxsize=131072)
+def _one_by_sound(word: str, fam: FamilyName) -> tuple[str, ...]:
     """Keys for one given word and one family name where one side may be misspelt."""
     sounds = _sounds(word)
-    for g in sounds:  # nicknames expanded, family name by spelling
-        yield f"gi:{g}|{fam.compact[:2]}"
-    for g in sounds[:1]:
-        yield f"gi:{g}|{_spellings(fam.compact)[-1]}"
+    keys = [f"gi:{g}|{_prefix(fam.compact)}" for g in sounds]  # nicknames expanded
+    keys.extend(f"gi:{g}|{_spellings(fam.compact)[-1]}" for g in sounds[:1])
     for f in _family_sounds(fam)[:1]:  # family name by sound, given name by spelling
-        for spelling in _spellings(word):
-            yield f"fs:{f}|{spelling}"
+        keys.extend(f"fs:{f}|{spelling}" for spelling in _spellings(word))
+    return tuple(keys)
+
+
+def _address_keys(prepared: PreparedRecord) -> Iterator[str]:
+    """A household, reached by several routes so one slip in the postcode, the number or
+    the street's first letters leaves another, and lines written in either order still
+    meet: people and forms get an address right more often than a spelling."""
+    number, postcode = prepared.street_number, prepared.postcode
+    street = prepared.street if len(prepared.street) >= _STREET_LETTERS else ""
+    if number and postcode:
+        yield f"ad:{postcode}|{number}"
+    if number and street:
+        yield f"as:{street[:_STREET_LETTERS]}|{number}"
+    if postcode:
+        for line in (street, prepared.address_2):
+            if len(line) >= _STREET_LETTERS:
+                yield f"al:{line[:_STREET_LETTERS]}|{postcode}"
+
+
+@lru_cache(maxsize=65536)
+def _leading_name_keys(names: Readings) -> tuple[str, ...]:
+    """Both names' sounds together: the most selective keys, stored first."""
+    keys: list[str] = []
+    for words, fam in _readings(names):
+        if fam is None or not words:
+            continue
+        for g in _sounds(words[0]):
+            for f in _family_sounds(fam):
+                keys.append("nm:" + "|".join(sorted((g, f))))
+    return tuple(keys)
+
+
+@lru_cache(maxsize=65536)
+def _other_name_keys(names: Readings) -> tuple[str, ...]:
+    """Keys that survive a misspelling, a swap or a middle name used as the call name,
+    then the broad ones. Cached per set of names: a million people share far fewer."""
+    all_readings = _readings(names)
+    readings = [(words, fam) for words, fam in all_readings if fam is not None]
+    keys: list[str] = []
+    for words, fam in readings:
+        if words:
+            keys.extend(_one_by_sound(words[0], fam))
+    for words, fam in readings:  # "Karev Alex" with a typo still meets Alex Karev
+        swapped = family_name(words[0]) if len(words) == 1 and " " not in fam.text else None
+        if swapped is not None:
+            keys.extend(_one_by_sound(fam.compact, swapped))
+    for words, fam in readings:  # a middle name used as the call name
+        for word in words[1:]:
+            for g in _sounds(word)[:1]:
+                keys.extend("nm:" + "|".join(sorted((g, f))) for f in _family_sounds(fam))
+            keys.extend(_one_by_sound(word, fam))
+    return tuple(keys)
+
+
+@lru_cache(maxsize=65536)
+def _broad_name_keys(names: Readings, family: tuple[FamilyName, ...]) -> tuple[str, ...]:
+    keys = [f"fm:{f}" for fam in family for f in _family_sounds(fam)]
+    for words, _ in _readings(names):
+        keys.extend(f"gn:{g}" for g in (_sounds(words[0]) if words else ()))
+    return tuple(keys)
 
 
 def _keys(prepared: PreparedRecord) -> Iterator[str]:
-    readings = [(words, fam) for words, fam in _readings(prepared) if fam is not None]
-    firsts = [(words[0], fam) for words, fam in readings if words]
-    others = [(w, fam) for words, fam in readings for w in words[1:]]
-    for word, fam in firsts:
-        for g in _sounds(word):
-            for f in _family_sounds(fam):
-                yield "nm:" + "|".join(sorted((g, f)))
+    yield from _leading_name_keys(prepared.readings)
     if prepared.phone is not None and len(prepared.phone.national) >= _PHONE_DIGITS:
         yield "ph:" + prepared.phone.national[-_PHONE_DIGITS:]
     if prepared.email:
@@ -108,23 +175,9 @@ def _keys(prepared: PreparedRecord) -> Iterator[str]:
     if birth is not None and birth.month is not None and birth.day is not None:
         low, high = sorted((birth.month, birth.day))
         yield f"db:{birth.year:04d}-{low:02d}-{high:02d}"
-    for word, fam in firsts:
-        yield from _one_by_sound(word, fam)
-    for words, fam in readings:  # "Karev Alex" with a typo still meets Alex Karev
-        swapped = family_name(words[0]) if len(words) == 1 and " " not in fam.text else None
-        if swapped is not None:
-            yield from _one_by_sound(fam.compact, swapped)
-    for word, fam in others:  # a middle name used as the call name
-        for g in _sounds(word)[:1]:
-            for f in _family_sounds(fam):
-                yield "nm:" + "|".join(sorted((g, f)))
-        yield from _one_by_sound(word, fam)
-    for fam in prepared.family:
-        for f in _family_sounds(fam):
-            yield f"fm:{f}"
-    for words, _ in _readings(prepared):
-        for g in _sounds(words[0]) if words else ():
-            yield f"gn:{g}"
+    yield from _address_keys(prepared)
+    yield from _other_name_keys(prepared.readings)
+    yield from _broad_name_keys(prepared.readings, prepared.family)
 
 
 _SEXES = {Sex.MALE: "m", Sex.FEMALE: "f", Sex.OTHER: "o"}
@@ -171,3 +224,21 @@ def blocking_keys(
         keys.extend(_unidentified_keys(prepared, inquiry))
     unique = tuple(dict.fromkeys(keys))
     return unique if inquiry else unique[:MAX_KEYS]
+
+
+# Training sessions (``estimate.train_m``): candidate pairs sharing a key of these kinds
+# agree on these comparisons by construction, so a session never estimates them.
+TRAINING_SESSIONS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
+    "names": (("nm", "gi", "fs"), frozenset({"given_name", "family_name", "name_order"})),
+    "birth": (("db",), frozenset({"birth"})),
+    "address": (
+        ("ad", "as", "al"),
+        frozenset({"postcode", "street", "street_number", "address_2"}),
+    ),
+    "phone": (("ph",), frozenset({"phone"})),
+    "email": (("em",), frozenset({"email"})),
+}
+
+
+def key_kind(key: str) -> str:
+    return key.split(":", 1)[0]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
+from reunify.matching import address_levels as address
 from reunify.matching import fact_levels as facts
 from reunify.matching.levels import Comparison
 from reunify.matching.name_levels import FAMILY_RULES, GIVEN_RULES, compare_names
@@ -32,7 +33,12 @@ BIRTH = Comparison.build("birth", "date of birth or age", facts.BIRTH_LEVELS)
 SEX = Comparison.build("sex", "sex", facts.SEX_LEVELS)
 PHONE = Comparison.build("phone", "phone", facts.PHONE_LEVELS)
 EMAIL = Comparison.build("email", "email", facts.EMAIL_LEVELS)
-PLACE = Comparison.build("place", "home city or postcode", facts.PLACE_LEVELS)
+STREET_NUMBER = Comparison.build("street_number", "house number", address.STREET_NUMBER_LEVELS)
+STREET = Comparison.build("street", "street", address.STREET_LEVELS)
+ADDRESS_2 = Comparison.build("address_2", "second address line", address.ADDRESS_2_LEVELS)
+CITY = Comparison.build("city", "home city", address.CITY_LEVELS)
+POSTCODE = Comparison.build("postcode", "postcode", address.POSTCODE_LEVELS)
+STATE = Comparison.build("state", "state", address.STATE_LEVELS)
 DESCRIPTION = Comparison.build("description", "description", facts.DESCRIPTION_LEVELS)
 
 COMPARISONS: tuple[Comparison, ...] = (
@@ -43,7 +49,12 @@ COMPARISONS: tuple[Comparison, ...] = (
     SEX,
     PHONE,
     EMAIL,
-    PLACE,
+    STREET_NUMBER,
+    STREET,
+    ADDRESS_2,
+    CITY,
+    POSTCODE,
+    STATE,
     DESCRIPTION,
 )
 BY_NAME = {c.name: c for c in COMPARISONS}
@@ -54,9 +65,16 @@ _FACTS: tuple[tuple[Comparison, FactLevel], ...] = (
     (SEX, facts.sex_level),
     (PHONE, facts.phone_level),
     (EMAIL, facts.email_level),
-    (PLACE, facts.place_level),
+    (STREET_NUMBER, address.street_number_level),
+    (STREET, address.street_level),
+    (ADDRESS_2, address.address_2_level),
+    (CITY, address.city_level),
+    (POSTCODE, address.postcode_level),
+    (STATE, address.state_level),
     (DESCRIPTION, facts.description_level),
 )
+_CITY = COMPARISONS.index(CITY)
+_CITY_EXACT = CITY.index("exact")
 
 
 class ComparisonVector(NamedTuple):
@@ -86,5 +104,8 @@ def compare(left: PreparedRecord, right: PreparedRecord) -> ComparisonVector:
     for comparison, level_of in _FACTS:
         level = level_of(left, right)
         levels.append(0 if level is None else comparison.index(level))
-    terms = (names.given_term, names.family_term) + (None,) * (len(COMPARISONS) - 2)
-    return ComparisonVector(tuple(levels), terms)
+    terms: list[str | None] = [names.given_term, names.family_term]
+    terms.extend([None] * (len(COMPARISONS) - 2))
+    if levels[_CITY] == _CITY_EXACT:
+        terms[_CITY] = left.city
+    return ComparisonVector(tuple(levels), tuple(terms))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from reunify.matching.comparisons import COMPARISONS, ComparisonVector, compare
@@ -28,6 +28,7 @@ _EM_PSEUDO = 1e-3
 _CONVERGED = 1e-7  # Newton step small enough to stop calibrating
 _SMALLEST_STEP = 1e-4
 _EXP_LIMIT = 700.0  # math.exp overflows past ~709
+MIN_U_OBSERVATIONS = 5
 
 
 def _prepared(record: Record) -> PreparedRecord:
@@ -98,9 +99,20 @@ def _with_tables(params: ModelParams, m: Table | None, u: Table | None) -> Model
 def estimate_u(
     vectors: Iterable[ComparisonVector | Pattern], params: ModelParams, *, pseudo: float = 0.5
 ) -> ModelParams:
-    """u as the level frequencies among random pairs (see ``random_pairs``)."""
-    weighted = list(_patterns(vectors).items())
-    return _with_tables(params, None, _frequencies(((p, float(n)) for p, n in weighted), pseudo))
+    """u as the level frequencies among random pairs (see ``random_pairs``).
+
+    A level seen fewer than ``MIN_U_OBSERVATIONS`` times keeps the larger of its estimate
+    and its previous u: a registry without initials must not make an initial count as rare.
+    """
+    weighted = [(p, float(n)) for p, n in _patterns(vectors).items()]
+    u = _frequencies(weighted, pseudo)
+    seen = _counts((p, n, 0.0) for p, n in weighted)
+    before = _table(params, "u")
+    for i, row in enumerate(u):
+        for k in range(1, len(row)):
+            if seen[i][k] < MIN_U_OBSERVATIONS:
+                row[k] = max(row[k], before[i][k])
+    return _with_tables(params, None, u)
 
 
 def estimate_m_from_labels(
@@ -121,6 +133,9 @@ class EMResult:
     match_rate: float  # share of the unlabelled candidate pairs that are matches
     iterations: int
     converged: bool
+    # Expected number of matching pairs seen at each level ([comparison][level]): how much
+    # evidence each m rests on.
+    matched: tuple[tuple[float, ...], ...] = ()
 
 
 def _log_likelihood(pattern: Pattern, table: Table) -> float:
@@ -157,6 +172,20 @@ def _labelled_rows(
     ]
 
 
+def _mask(pattern: Pattern, masked: Collection[str]) -> Pattern:
+    """The pattern with the masked comparisons read as missing."""
+    if not masked:
+        return pattern
+    return tuple(0 if c.name in masked else lv for lv, c in zip(pattern, COMPARISONS, strict=True))
+
+
+def _masked(patterns: Counter[Pattern], masked: Collection[str]) -> Counter[Pattern]:
+    out: Counter[Pattern] = Counter()
+    for pattern, n in patterns.items():
+        out[_mask(pattern, masked)] += n
+    return out
+
+
 def expectation_maximisation(
     vectors: Iterable[ComparisonVector | Pattern],
     params: ModelParams,
@@ -166,6 +195,7 @@ def expectation_maximisation(
     match_rate: float = 0.1,
     max_iterations: int = 200,
     tolerance: float = 1e-5,
+    blocked_on: Collection[str] = (),
 ) -> EMResult:
     """Fellegi-Sunter EM over candidate pairs (e.g. from blocking).
 
@@ -173,13 +203,18 @@ def expectation_maximisation(
     ``estimate_u`` on random pairs, and only m and the match rate are learnt. Labelled pairs
     keep their label as their match probability throughout. The returned params keep their
     prior: the match rate among blocked pairs is not the prior for one inquiry.
+
+    ``blocked_on`` names the comparisons the pairs were selected by: among such pairs
+    strangers agree on them far more often than u says, so they are left out of the
+    likelihood and keep their parameters (Splink does the same per training session).
     """
-    unlabelled = list(_patterns(vectors).items())
-    fixed = _labelled_rows(labelled)
+    unlabelled = list(_masked(_patterns(vectors), blocked_on).items())
+    fixed = [(_mask(p, blocked_on), yes, no) for p, yes, no in _labelled_rows(labelled)]
     m, u = _table(params, "m"), _table(params, "u")
     rate = match_rate
     total = sum(n for _, n in unlabelled) or 1
     converged, iterations = False, 0
+    rows: list[tuple[Pattern, float, float]] = []
     while iterations < max_iterations and not converged:
         iterations += 1
         rows = list(fixed)
@@ -196,7 +231,87 @@ def expectation_maximisation(
         change = max(abs(new_rate - rate), _largest_change(m, new_m), _largest_change(u, new_u))
         m, u, rate = new_m, new_u, new_rate
         converged = change < tolerance
-    return EMResult(_with_tables(params, m, None if fix_u else u), rate, iterations, converged)
+    return EMResult(
+        _with_tables(params, m, None if fix_u else u), rate, iterations, converged, _counts(rows)
+    )
+
+
+def _counts(rows: Iterable[tuple[Pattern, float, float]]) -> tuple[tuple[float, ...], ...]:
+    sums = [[0.0] * len(c.levels) for c in COMPARISONS]
+    for pattern, as_match, _ in rows:
+        for i, level in enumerate(pattern):
+            sums[i][level] += as_match
+    return tuple(tuple(row) for row in sums)
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingSession:
+    """Candidate pairs selected by one kind of blocking, and the comparisons it used."""
+
+    vectors: Sequence[ComparisonVector | Pattern]
+    blocked_on: frozenset[str]
+
+
+MIN_SESSION_PAIRS = 100  # fewer pairs than this estimate nothing worth averaging
+# A level seen in fewer matching pairs than this keeps the m it had: a registry without
+# nicknames must not teach the model that a nickname is evidence against.
+MIN_LEVEL_MATCHES = 10.0
+
+
+def train_m(
+    sessions: Iterable[TrainingSession],
+    params: ModelParams,
+    *,
+    labelled: Sequence[tuple[ComparisonVector | Pattern, bool]] = (),
+) -> tuple[ModelParams, list[EMResult | None]]:
+    """m by EM in several sessions, as Splink trains: each session estimates every
+    comparison except those it was blocked on, and each comparison's m is the average over
+    the sessions that estimated it. ``params`` should carry u from ``estimate_u``;
+    comparisons no session estimated keep their m. The results are one per session, None
+    for a session with too few pairs to run."""
+    results: list[EMResult | None] = []
+    sums = [[0.0] * len(c.levels) for c in COMPARISONS]
+    seen = [[0.0] * len(c.levels) for c in COMPARISONS]
+    counts = [0] * len(COMPARISONS)
+    for session in sessions:
+        if len(session.vectors) < MIN_SESSION_PAIRS:
+            results.append(None)
+            continue
+        result = expectation_maximisation(
+            session.vectors, params, labelled=labelled, blocked_on=session.blocked_on
+        )
+        results.append(result)
+        observed = _observed(session.vectors)
+        for i, comparison in enumerate(COMPARISONS):
+            if comparison.name in session.blocked_on or not observed[i]:
+                continue
+            counts[i] += 1
+            for k, level in enumerate(comparison.levels[1:], start=1):
+                sums[i][k] += result.params.levels[comparison.name][level.name].m
+                seen[i][k] += result.matched[i][k]
+    start = _table(params, "m")
+    m: Table = []
+    for i, row in enumerate(sums):
+        if not counts[i]:
+            m.append([])  # no session estimated it
+            continue
+        m.append(
+            [0.0]
+            + [
+                row[k] / counts[i] if seen[i][k] >= MIN_LEVEL_MATCHES else start[i][k]
+                for k in range(1, len(row))
+            ]
+        )
+    return _with_tables(params, m, None), results
+
+
+def _observed(vectors: Iterable[ComparisonVector | Pattern]) -> list[bool]:
+    """Per comparison: did any pair have evidence on it (a non-null level)?"""
+    observed = [False] * len(COMPARISONS)
+    for pattern in _patterns(vectors):
+        for i, level in enumerate(pattern):
+            observed[i] = observed[i] or level != 0
+    return observed
 
 
 _RIDGE = 1e-3  # keeps perfectly separated labels from sending the slope to infinity

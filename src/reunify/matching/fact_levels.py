@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from rapidfuzz.distance import JaroWinkler
-
 from reunify.domain.dates import AgeRange, BirthDate, DatePrecision
 from reunify.matching.fields import one_digit_apart
 from reunify.matching.prepared import PreparedRecord
@@ -15,7 +13,6 @@ from reunify.matching.prepared import PreparedRecord
 # An age range wider than this ("about 30" = 27-33) says less than a year of birth does.
 NARROW_AGE_WIDTH = 2
 CLOSE_AGE_GAP = 2
-SIMILAR_CITY = 0.9  # Jaro-Winkler: "Seatle" for "Seattle"
 MOST_FEATURES = 0.6
 SOME_FEATURES = 0.25
 
@@ -111,25 +108,6 @@ def email_level(left: PreparedRecord, right: PreparedRecord) -> str | None:
     if left.email == right.email:
         return "exact"
     return "same_local" if left.email_local == right.email_local else "different"
-
-
-PLACE_LEVELS = (
-    ("postcode", "same postcode"),
-    ("city", "same city"),
-    ("city_similar", "similar city name"),
-)
-
-
-def place_level(left: PreparedRecord, right: PreparedRecord) -> str | None:
-    postcodes = bool(left.postcode and right.postcode)
-    cities = bool(left.city and right.city)
-    if postcodes and left.postcode == right.postcode:
-        return "postcode"
-    if cities and left.city == right.city:
-        return "city"
-    if cities and JaroWinkler.similarity(left.city, right.city) >= SIMILAR_CITY:
-        return "city_similar"
-    return "different" if postcodes or cities else None
 
 
 DESCRIPTION_LEVELS = (

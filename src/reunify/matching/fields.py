@@ -11,6 +11,10 @@ import phonenumbers
 from reunify.matching.normalise import fold
 
 DEFAULT_REGION = "US"
+_NANP_REGIONS = frozenset({"US", "CA"})
+# A North American number written plainly: an area code and exchange that do not start
+# with 0 or 1, optionally after "+1" or "1".
+_NANP = re.compile(r"(?:\+?1[ .-]?)?(\(?[2-9]\d\d\)?[ .-]?[2-9]\d\d[ .-]?\d{4})")
 
 
 class Phone(NamedTuple):
@@ -27,6 +31,11 @@ def normalise_phone(text: str, region: str = DEFAULT_REGION) -> Phone | None:
     """
     if not text.strip():
         return None
+    plain = _NANP.fullmatch(text.strip())
+    if plain is not None and region in _NANP_REGIONS:
+        # "(206) 555-0101", "206.555.0101", "+1 206 555 0101": what phonenumbers returns for
+        # them, without its parser, which costs a million-row import a minute.
+        return Phone(1, re.sub(r"\D", "", plain.group(1)))
     try:
         parsed = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
@@ -73,6 +82,64 @@ def normalise_postcode(text: str) -> str:
 
 def normalise_city(text: str) -> str:
     return fold(text)
+
+
+def normalise_state(text: str) -> str:
+    return fold(text).replace(" ", "")
+
+
+# Street types as abbreviated on forms and envelopes; compared spelt out.
+_STREET_TYPES = {
+    "st": "street", "str": "street", "rd": "road", "av": "avenue", "ave": "avenue",
+    "cres": "crescent", "cr": "crescent", "pl": "place", "ct": "court", "crt": "court",
+    "dr": "drive", "drv": "drive", "hwy": "highway", "ln": "lane", "pde": "parade",
+    "cct": "circuit", "cir": "circle", "tce": "terrace", "ter": "terrace", "blvd": "boulevard",
+    "sq": "square", "cl": "close", "gr": "grove", "pkwy": "parkway", "wy": "way",
+}  # fmt: skip
+
+
+_STREET_TYPE_NAMES = frozenset(_STREET_TYPES.values())
+
+
+class Street(NamedTuple):
+    number: str  # "12", "12a"; "" when none was written
+    name: str  # folded, street type spelt out, without spaces: "pinkertoncircuit"
+    core: str  # the name without its type: "pinkerton"
+
+
+def _line(words: list[str]) -> tuple[str, str]:
+    """(name, core) of an address line's words. Only the last word is read as a street
+    type: "St Kilda Rd" is Saint Kilda Road. Spaces are dropped because a form's
+    "pridhamstreet" is "pridham street"."""
+    if not words:
+        return "", ""
+    last = _STREET_TYPES.get(words[-1], words[-1])
+    name = "".join([*words[:-1], last])
+    typed = len(words) > 1 and last in _STREET_TYPE_NAMES
+    return name, "".join(words[:-1]) if typed else name
+
+
+@lru_cache(maxsize=65536)
+def normalise_street(text: str) -> Street:
+    """``"12 Pinkerton Cct"`` -> ``Street("12", "pinkertoncircuit", "pinkerton")``.
+
+    The number is the first word with a digit in it; other such words (a unit) are dropped.
+    """
+    number = ""
+    words: list[str] = []
+    for word in fold(text).split():
+        if any(c.isdigit() for c in word):
+            number = number or word
+        else:
+            words.append(word)
+    return Street(number, *_line(words))
+
+
+@lru_cache(maxsize=65536)
+def normalise_address_line(text: str) -> str:
+    """A second address line, normalised like a street name (digits kept: "flt 10"), so
+    that lines written in the other order still compare."""
+    return _line(fold(text).split())[0]
 
 
 # Words that say nothing about what a person looks like.

@@ -59,6 +59,7 @@ class ModelParams:
     calibration: tuple[float, float] = (1.0, 0.0)  # slope, intercept on the log2 odds
     tf_weight: float = 1.0
     tf_minimum_u: float = 1e-7
+    tf_table: str = ""  # digest of the term-frequency table these parameters go with
     decision: DecisionRules = field(default_factory=DecisionRules)
     note: str = ""
     version: str = field(init=False)
@@ -104,7 +105,11 @@ class ModelParams:
             "format": FORMAT,
             "prior": self.prior,
             "calibration": {"slope": self.calibration[0], "intercept": self.calibration[1]},
-            "term_frequency": {"weight": self.tf_weight, "minimum_u": self.tf_minimum_u},
+            "term_frequency": {
+                "weight": self.tf_weight,
+                "minimum_u": self.tf_minimum_u,
+                "table": self.tf_table,
+            },
             "decision": {
                 "confident_probability": self.decision.confident_probability,
                 "uncertain_probability": self.decision.uncertain_probability,
@@ -142,6 +147,7 @@ class ModelParams:
             ),
             tf_weight=float(data["term_frequency"]["weight"]),
             tf_minimum_u=float(data["term_frequency"]["minimum_u"]),
+            tf_table=str(data["term_frequency"].get("table", "")),
             decision=DecisionRules(**{k: float(v) for k, v in data["decision"].items()}),
             note=str(data.get("note", "")),
         )
@@ -156,6 +162,10 @@ class ModelParams:
     def with_levels(self, comparison: str, levels: Mapping[str, LevelParams]) -> ModelParams:
         merged = {**self.levels, comparison: {**self.levels[comparison], **levels}}
         return replace(self, levels=merged)
+
+    def trained(self, *, note: str, tf_table: str) -> ModelParams:
+        """These parameters as estimated from a registry, with its term-frequency table."""
+        return replace(self, note=note, tf_table=tf_table)
 
     def with_prior(self, prior: float) -> ModelParams:
         """E.g. ``1 / registry_size`` when every inquiry's person is probably registered."""

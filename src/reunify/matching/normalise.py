@@ -73,7 +73,9 @@ def fold(text: str, *, split_cjk_family: bool = False) -> str:
 
     Apostrophes join (O'Brien = OBrien); any other punctuation separates words.
     """
-    ascii_text = romanise(text, split_cjk_family=split_cjk_family).lower()
+    # Most names are ASCII already: skip the transliteration tables for them.
+    ascii_text = text if text.isascii() else romanise(text, split_cjk_family=split_cjk_family)
+    ascii_text = ascii_text.lower()
     joined = _APOSTROPHES.sub("", ascii_text)
     return " ".join(_NOT_ALNUM.sub(" ", joined).split())
 

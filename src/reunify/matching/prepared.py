@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import jellyfish
 
@@ -21,10 +21,13 @@ from reunify.matching.diminutives import full_forms, name_group
 from reunify.matching.fields import (
     Phone,
     description_tokens,
+    normalise_address_line,
     normalise_city,
     normalise_email,
     normalise_phone,
     normalise_postcode,
+    normalise_state,
+    normalise_street,
 )
 from reunify.matching.normalise import (
     consonant_skeleton,
@@ -118,6 +121,11 @@ class PreparedRecord:
     email_local: str
     city: str
     postcode: str
+    street_number: str
+    street: str
+    street_core: str  # without its type ("wallaby" of Wallaby Place)
+    address_2: str
+    state: str
     description: frozenset[str]
 
     @property
@@ -125,14 +133,16 @@ class PreparedRecord:
         return self.record.record_id
 
 
-def _readings(record: MatchRecord) -> list[tuple[str, str]]:
+def _readings(
+    names: tuple[tuple[str, str], ...], full_names: tuple[str, ...]
+) -> list[tuple[str, str]]:
     readings: list[tuple[str, str]] = []
-    for given, family in record.names:
+    for given, family in names:
         g = " ".join(name_tokens(given))
         f = " ".join(family_units(name_tokens(family)))
         if g or f:
             readings.append((g, f))
-    for full in record.full_names:
+    for full in full_names:
         readings.extend(parse_full_name(full))
     return readings
 
@@ -141,14 +151,22 @@ def _unique(items: list[_T]) -> tuple[_T, ...]:
     return tuple(dict.fromkeys(items))
 
 
-@lru_cache(maxsize=32768)
-def prepare(record: MatchRecord) -> PreparedRecord:
-    """Everything comparisons need, computed once per record (and cached)."""
+class _Names(NamedTuple):
+    given: tuple[GivenToken, ...]
+    family: tuple[FamilyName, ...]
+    swap_given: tuple[GivenToken, ...]
+    swap_family: tuple[FamilyName, ...]
+    readings: tuple[tuple[str, str], ...]
+
+
+@lru_cache(maxsize=65536)
+def _names(names: tuple[tuple[str, str], ...], full_names: tuple[str, ...]) -> _Names:
+    """The name features, cached apart from the rest: thousands of records share a name."""
     given: list[GivenToken] = []
     family: list[FamilyName] = []
     swap_given: list[GivenToken] = []
     swap_family: list[FamilyName] = []
-    readings = _readings(record)
+    readings = _readings(names, full_names)
     for g, f in readings:
         if g:
             given.extend(given_tokens_of(g))
@@ -159,15 +177,26 @@ def prepare(record: MatchRecord) -> PreparedRecord:
         if fam is not None:
             family.append(fam)
             swap_given.extend(given_tokens_of(" ".join(significant_parts(fam.text))))
+    return _Names(
+        _unique(given), _unique(family), _unique(swap_given), _unique(swap_family),
+        _unique(readings),
+    )  # fmt: skip
+
+
+@lru_cache(maxsize=32768)
+def prepare(record: MatchRecord) -> PreparedRecord:
+    """Everything comparisons need, computed once per record (and cached)."""
+    names = _names(record.names, record.full_names)
     email, local = normalise_email(record.email)
     sex = record.sex if record.sex not in (None, Sex.UNKNOWN) else None
+    street = normalise_street(record.street)
     return PreparedRecord(
         record=record,
-        given=_unique(given),
-        family=_unique(family),
-        swap_given=_unique(swap_given),
-        swap_family=_unique(swap_family),
-        readings=_unique(readings),
+        given=names.given,
+        family=names.family,
+        swap_given=names.swap_given,
+        swap_family=names.swap_family,
+        readings=names.readings,
         sex=sex,
         birth_date=record.birth_date,
         age=record.age,
@@ -177,5 +206,10 @@ def prepare(record: MatchRecord) -> PreparedRecord:
         email_local=local,
         city=normalise_city(record.city),
         postcode=normalise_postcode(record.postcode),
+        street_number=street.number,
+        street=street.name,
+        street_core=street.core,
+        address_2=normalise_address_line(record.address_2),
+        state=normalise_state(record.state),
         description=description_tokens(record.description),
     )

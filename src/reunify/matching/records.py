@@ -19,9 +19,11 @@ class MatchRecord:
 
     ``names`` holds every ``(given, family)`` pair the person is known by (legal, alias,
     maiden, nickname); ``full_names`` holds names typed as one string, whose order is not
-    known. ``age`` applies on ``reference_date`` (the day it was reported; today if unset).
-    Empty strings and ``None`` mean "not known", never "known to be empty". ``unidentified``
-    marks a patient whose names are placeholders (trauma aliases), findable by description.
+    known. The home address is ``street`` (with its number), ``address_2``, ``city``,
+    ``postcode`` and ``state``. ``age`` applies on ``reference_date`` (the day it was
+    reported; today if unset). Empty strings and ``None`` mean "not known", never "known
+    to be empty". ``unidentified`` marks a patient whose names are placeholders (trauma
+    aliases), findable by description.
     """
 
     record_id: str
@@ -34,6 +36,9 @@ class MatchRecord:
     email: str = ""
     city: str = ""
     postcode: str = ""
+    street: str = ""  # number and street, as written ("12 Pinkerton Circuit")
+    address_2: str = ""  # the second address line: building, estate, locality
+    state: str = ""
     description: str = ""
     reference_date: date | None = None
     unidentified: bool = False
@@ -46,8 +51,19 @@ class MatchRecord:
             object.__setattr__(self, "full_names", tuple(self.full_names))
 
 
-def from_person(record_id: str, person: Person, reference_date: date | None = None) -> MatchRecord:
-    """The matcher's view of a domain ``Person``: every name, structured or free text."""
+def from_person(
+    record_id: str,
+    person: Person,
+    reference_date: date | None = None,
+    *,
+    street: str = "",
+    address_2: str = "",
+    state: str = "",
+) -> MatchRecord:
+    """The matcher's view of a domain ``Person``: every name, structured or free text.
+
+    A ``Person`` carries only a city and postcode of its address; the store passes the rest.
+    """
     names: list[tuple[str, str]] = []
     full_names: list[str] = []
     for name in person.names:
@@ -66,6 +82,9 @@ def from_person(record_id: str, person: Person, reference_date: date | None = No
         email=person.email,
         city=person.home_city,
         postcode=person.home_postcode,
+        street=street,
+        address_2=address_2,
+        state=state,
         description=person.description,
         reference_date=reference_date,
         unidentified=person.unidentified,

@@ -20,10 +20,19 @@ from reunify.matching.prepared import PreparedRecord, prepare
 from reunify.matching.records import MatchRecord
 from reunify.matching.term_frequencies import TermFrequencies
 
-# Facts that point at one person; sex, place and descriptions only support them.
-IDENTIFYING = frozenset({"given_name", "family_name", "birth", "phone", "email"})
-# A given name alone ("Alex") is shared by thousands, so one of these must agree too.
-STRONG = frozenset({"family_name", "phone", "email"})
+# Facts that point at one person; sex, city, state and descriptions only support them.
+# "address" is the household: the street, the second address line, or the house number
+# within the postcode.
+IDENTIFYING = frozenset({"given_name", "family_name", "birth", "phone", "email", "address"})
+# A given name alone ("Alex") is shared by thousands, and an age by a whole cohort, so one
+# of these must agree too; a full date of birth is one, an age or a year is not.
+STRONG = frozenset({"family_name", "phone", "email", "address", "birth_date"})
+FULL_BIRTH_DATE = frozenset({"exact_date", "transposed"})
+# Agreements that are compatible rather than identifying: "Alex" fits Alexandra but is
+# also a name of its own, and "about 65" fits a seventh of the population.
+NOT_IDENTIFYING = frozenset(
+    {("given_name", "nickname"), ("birth", "age_range_overlap"), ("birth", "age_close")}
+)
 MIN_IDENTIFYING = 2
 
 _NAMES = tuple(c.name for c in COMPARISONS)
@@ -89,9 +98,26 @@ def _contributions(
     return tuple(out)
 
 
+def agreeing_facts(contributions: Iterable[Contribution]) -> frozenset[str]:
+    """The identifying facts that agree (count for the match), plus ``birth_date`` when
+    the agreement on birth is a full date."""
+    agreeing = {
+        c.field: c.level
+        for c in contributions
+        if c.weight > 0 and (c.field, c.level) not in NOT_IDENTIFYING
+    }
+    facts = {f for f in agreeing if f in IDENTIFYING}
+    household = "street" in agreeing or "address_2" in agreeing
+    if household or ("street_number" in agreeing and "postcode" in agreeing):
+        facts.add("address")
+    if agreeing.get("birth") in FULL_BIRTH_DATE:
+        facts.add("birth_date")
+    return frozenset(facts)
+
+
 def has_minimum_evidence(contributions: Iterable[Contribution]) -> bool:
-    agreeing = {c.field for c in contributions if c.weight > 0 and c.field in IDENTIFYING}
-    return len(agreeing) >= MIN_IDENTIFYING and not agreeing.isdisjoint(STRONG)
+    facts = agreeing_facts(contributions)
+    return len(facts & IDENTIFYING) >= MIN_IDENTIFYING and not facts.isdisjoint(STRONG)
 
 
 def score(
@@ -113,7 +139,10 @@ def score(
     elif p >= rules.uncertain_probability:
         band = Band.UNCERTAIN
         if p >= rules.confident_probability:
-            notes = ("not enough independent facts agree: a given name alone is never enough",)
+            notes = (
+                "too few identifying facts agree: a name needs a second one (a nickname or "
+                "a rough age only fits)",
+            )
     else:
         band = Band.NO_MATCH
     return Scored(right.record_id, p, weight, band, contributions, params.version, notes)

@@ -12,7 +12,7 @@ from reunify import domain
 from reunify.domain.errors import Conflict, NotFound
 from reunify.families.changes import on_whereabouts_changed
 from reunify.linkage.index import reindex_person
-from reunify.linkage.service import tolerant_ids
+from reunify.linkage.service import propose_duplicates, tolerant_ids
 from reunify.store import audit, facilities, movements, people
 from reunify.store import tables as t
 from reunify.tracking.views import (
@@ -68,6 +68,7 @@ def register_person(
     )
     if reindex:
         reindex_person(session, row.id)  # findable by the matcher from this transaction on
+        propose_duplicates(session, row.id, actor=actor)  # for staff to confirm, never merged
     return row
 
 

@@ -57,13 +57,16 @@ def test_dedupe_proposes_a_trauma_alias_and_confirm_keeps_both_identifiers(
     session: Session, demo: int, app_client: TestClient, admin_headers: dict[str, str]
 ) -> None:
     alias, named = _alias_and_named(session, demo)
+    pair = (
+        MatchDecision.person_id == min(alias, named),
+        MatchDecision.other_id == max(alias, named),
+    )
+    # proposed when the named record was registered; the batch run finds it and adds nothing
+    proposal = session.scalars(select(MatchDecision).where(*pair)).one()
+    session.delete(proposal)
+    session.flush()
     summary = dedupe.run(session, prepare_run(session), actor="test")
-    proposal = session.scalars(
-        select(MatchDecision).where(
-            MatchDecision.person_id == min(alias, named),
-            MatchDecision.other_id == max(alias, named),
-        )
-    ).one()
+    proposal = session.scalars(select(MatchDecision).where(*pair)).one()
     assert proposal.state == "proposed"
     assert proposal.band == "uncertain"  # an alias is never matched confidently: staff decide
     assert summary.proposed >= 1
@@ -129,9 +132,15 @@ def test_dedupe_cli_pairs_two_records_of_one_person(linkage_db: Database) -> Non
                 ),
                 actor="test",
             )  # fmt: skip
+    with linkage_db.session() as session:  # proposed when the second record was registered
+        (decision,) = session.scalars(select(MatchDecision)).all()
+        assert (decision.state, decision.band) == ("proposed", "confident")
+        session.delete(decision)
     result = CliRunner().invoke(cli, ["dedupe", "--db", linkage_db.url])
     assert result.exit_code == 0, result.output
     assert "1 proposed (1 confident)" in result.output
     with linkage_db.session() as session:
         (decision,) = session.scalars(select(MatchDecision)).all()
         assert (decision.state, decision.band) == ("proposed", "confident")
+    again = CliRunner().invoke(cli, ["dedupe", "--db", linkage_db.url])
+    assert "0 proposed (0 confident), 1 already proposed" in again.output

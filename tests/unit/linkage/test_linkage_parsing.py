@@ -67,3 +67,26 @@ def test_the_prior_follows_the_registry_in_half_decades() -> None:
     assert params_for(10_000).prior == pytest.approx(1e-4)
     assert params_for(1_000_000).prior == pytest.approx(1e-6)
     assert params_for(1_000_000).version != params_for(10_000).version
+
+
+def test_a_csv_row_keeps_its_address_and_refuses_what_would_not_fit() -> None:
+    row = parse_row(
+        2,
+        {"record_id": "R-1", "given_name": "Joel", "street": " 12 Coane Street ",
+         "address_2": "Mountview", "state": "NSW", "city": "Thornlands", "postcode": "2548"},
+    )  # fmt: skip
+    assert row.address == ("12 Coane Street", "Mountview", "NSW")
+    assert (row.person["home_city"], row.person["home_postcode"]) == ("Thornlands", "2548")
+    with pytest.raises(DomainError, match="at most 60"):
+        parse_row(3, {"record_id": "R-2", "given_name": "Joel", "state": "x" * 61})
+    with pytest.raises(DomainError) as caught:
+        parse_row(4, {"record_id": "R-3", "family_name": "y" * 201})
+    assert caught.value.field == "family_name"
+
+
+def test_an_inquiry_may_give_a_whole_address() -> None:
+    _, record = parse_inquiry(
+        {"id": "q", "name": "Joel Coane", "street": "12 Coane St", "address_2": "Mountview",
+         "city": "Thornlands", "postcode": "2548", "state": "NSW"}
+    )  # fmt: skip
+    assert (record.street, record.address_2, record.state) == ("12 Coane St", "Mountview", "NSW")

@@ -153,3 +153,14 @@ def test_unidentified_patients_are_reached_by_sex_and_age() -> None:
     too_young = MatchRecord("q", full_names=("Ben Doe",), sex=Sex.MALE, age=AgeRange(8, 8))
     assert not stored & set(blocking_keys(too_young, inquiry=True))
     assert blocking_keys(MatchRecord("x", unidentified=True)) == ()
+
+
+@pytest.mark.parametrize(
+    ("seeker", "target"),
+    [
+        (rec(full="Derek hSepherd"), "shepherd"),  # first two letters struck in the wrong order
+        (rec(full="eDrek Shepherd"), "shepherd"),
+    ],
+)
+def test_a_slip_of_the_first_two_letters_keeps_a_key(seeker: MatchRecord, target: str) -> None:
+    assert selective(REGISTERED[target]) & set(blocking_keys(seeker, inquiry=True))

@@ -208,17 +208,48 @@ def test_email_levels(a: str, b: str, level: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("a", "b", "level"),
+    ("a", "b", "field", "level"),
     [
-        (named(postcode="98101-1234"), named(postcode="98101"), "postcode"),
-        (named(city="Seattle", postcode="98101"), named(city="seattle", postcode="98109"), "city"),
-        (named(city="Seatle"), named(city="Seattle"), "city_similar"),
-        (named(city="Tacoma"), named(city="Seattle"), "different"),
-        (named(city="Seattle"), named(postcode="98101"), "missing"),
+        (named(postcode="98101-1234"), named(postcode="98101"), "postcode", "exact"),
+        (named(postcode="4223"), named(postcode="4232"), "postcode", "one_digit"),
+        (named(postcode="98101"), named(postcode="98109"), "postcode", "one_digit"),
+        (named(postcode="98101"), named(postcode="98344"), "postcode", "different"),
+        (named(city="Seattle"), named(city="seattle"), "city", "exact"),
+        (named(city="Seatle"), named(city="Seattle"), "city", "similar"),
+        (named(city="Tacoma"), named(city="Seattle"), "city", "different"),
+        (named(city="Seattle"), named(postcode="98101"), "city", "missing"),
+        (named(street="12 Pinkerton Circuit"), named(street="12 pinkerton cct"), "street", "exact"),
+        (named(street="177 pridhamstreet"), named(street="177 Pridham St"), "street", "exact"),
+        (named(street="54 hoseason street"), named(street="54 hosaeson streeet"), "street",
+         "edit_2"),
+        (named(street="3 light setreet"), named(street="3 light street"), "street", "edit_2"),
+        (named(street="5 wallaby place"), named(street="5 wallaby court"), "street", "name_only"),
+        (named(street="5 salkauskas crescent"), named(street="5 salkaukas cres"), "street",
+         "edit_2"),
+        (named(street="5 macquoid place"), named(street="5 macquid plce"), "street", "similar"),
+        (named(street="9 kent street"), named(street="9 kemp street"), "street", "different"),
+        (named(street="9 kent street"), named(street="9 ocean road"), "street", "different"),
+        (named(street="12 Pinkerton Cct"), named(street="12 Pinkerton Cct"), "street_number",
+         "exact"),
+        (named(street="12 Pinkerton Cct"), named(street="21 Pinkerton Cct"), "street_number",
+         "one_digit"),
+        (named(street="12 Pinkerton Cct"), named(street="1 Pinkerton Cct"), "street_number",
+         "one_digit"),
+        (named(street="12 Pinkerton Cct"), named(street="48 Pinkerton Cct"), "street_number",
+         "different"),
+        (named(street="Pinkerton Cct"), named(street="48 Pinkerton Cct"), "street_number",
+         "missing"),
+        (named(address_2="Bega Flats"), named(address_2="bega flats"), "address_2", "exact"),
+        (named(address_2="broadbridge manor"), named(address_2="broadbridge manr"), "address_2",
+         "similar"),
+        (named(address_2="miami"), named(address_2="kela"), "address_2", "different"),
+        (named(state="NSW"), named(state="nsw"), "state", "exact"),
+        (named(state="vic"), named(state="nsw"), "state", "different"),
+        (named(state="vic"), named(), "state", "missing"),
     ],
-)
-def test_place_levels(a: MatchRecord, b: MatchRecord, level: str) -> None:
-    assert levels(a, b)["place"] == level
+)  # fmt: skip
+def test_address_levels(a: MatchRecord, b: MatchRecord, field: str, level: str) -> None:
+    assert levels(a, b)[field] == level
 
 
 @pytest.mark.parametrize(

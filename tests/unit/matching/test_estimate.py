@@ -126,7 +126,7 @@ def test_u_from_random_pairs_of_synthetic_people() -> None:
     sex = params.levels["sex"]
     assert sex["same"].u == pytest.approx(0.5, abs=0.05)
     # Every synthetic person lives in Seattle: agreeing on the city proves nothing.
-    assert params.levels["place"]["city"].u > 0.95
+    assert params.levels["city"]["exact"].u > 0.95
     assert params.levels["family_name"]["exact"].u < 0.1
     # Levels never seen keep a small non-zero u rather than becoming impossible.
     assert params.levels["email"]["exact"].u == default_params().levels["email"]["exact"].u

@@ -118,3 +118,44 @@ def test_term_frequencies_from_records_normalise_like_the_comparisons() -> None:
     assert tf.frequency("family_name", "delacruz") == 0.5
     assert tf.frequency("given_name", "jose") == 0.5
     assert tf.frequency("family_name", "karev") == 0.25
+
+
+def _weights(a: MatchRecord, b: MatchRecord, tf: TermFrequencies | None) -> dict[str, float]:
+    return {c.field: c.weight for c in score(a, b, tf=tf).contributions}
+
+
+def test_a_common_city_counts_for_less_than_a_rare_one() -> None:
+    tf = TermFrequencies(city={"seattle": 0.6, "forks": 0.0005}, unseen=1e-6)
+    seattle = MatchRecord("a", names=(("Ana", "Reyes"),), city="Seattle")
+    forks = MatchRecord("b", names=(("Ana", "Reyes"),), city="Forks")
+    assert _weights(seattle, seattle, tf)["city"] < _weights(forks, forks, tf)["city"]
+    assert _weights(seattle, seattle, None)["city"] == _weights(forks, forks, None)["city"]
+
+
+def test_a_name_is_as_common_as_it_is_in_either_role() -> None:
+    """A swap reads a family name as a given name: "Dolan" must not count as a rare given
+    name because few people are called Dolan first."""
+    tf = TermFrequencies(given={"dolan": 1e-6}, family={"dolan": 0.01}, unseen=1e-6)
+    assert tf.frequency("given_name", "dolan") == 0.01
+    assert tf.frequency("family_name", "dolan") == 0.01
+    assert tf.frequency("given_name", "karev") == 1e-6
+
+
+def test_the_term_frequency_table_is_part_of_the_version() -> None:
+    base = default_params()
+    trained = base.trained(note="trained on a test", tf_table="tf-123")
+    assert trained.version != base.version
+    assert trained.note == "trained on a test"
+    assert ModelParams.from_json(trained.to_json()).tf_table == "tf-123"
+    same = base.trained(note="another note", tf_table="tf-123")
+    assert same.version == trained.version
+
+
+def test_a_table_round_trips_through_its_rows() -> None:
+    tf = TermFrequencies(
+        given={"ana": 0.1}, family={"reyes": 0.2}, city={"forks": 0.3}, unseen=0.01
+    )
+    again = TermFrequencies.from_rows(tf.rows(), unseen=0.01)
+    assert again == tf
+    assert again.digest == tf.digest
+    assert TermFrequencies(given={"ana": 0.2}, unseen=0.01).digest != tf.digest

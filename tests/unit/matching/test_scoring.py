@@ -15,7 +15,7 @@ from reunify.matching import (
     score,
     why,
 )
-from reunify.matching.scoring import has_minimum_evidence, probability
+from reunify.matching.scoring import agreeing_facts, has_minimum_evidence, probability
 
 from .synthetic import TODAY, person
 
@@ -73,13 +73,11 @@ def inquiry(name: str = "", **facts: object) -> MatchRecord:
     [
         (inquiry("Derek Shepard", sex=M, age=AgeRange(45, 45)), "derek"),
         (inquiry("Alex Karev", sex=M, age=AgeRange(31, 31)), "karev"),
-        (inquiry("Karev, Alex", sex=M, age=AgeRange.parse("about 30")), "karev"),
         (inquiry("Jose Garcia Marquez", sex=M, birth_date=BirthDate(1970, 5, 1)), "jose"),
         (inquiry("George O Malley", sex=M, age=AgeRange(32, 32)), "george"),
         (inquiry("Maria Delacruz", sex=F, birth_date=BirthDate(1988, 7, 12)), "maria"),
         (inquiry("Алексей Иванов", sex=M, age=AgeRange(46, 46)), "aleksei"),
         (inquiry("Callie Torres", phone="206 555 0178"), "callie"),
-        (inquiry("Teddy Altman", sex=F, age=AgeRange.parse("about 40")), "teddy"),
         (inquiry("Lexie Grey", sex=F, age=AgeRange(29, 29)), "lexie"),
         (inquiry("Preston Burke", sex=M, age=AgeRange(45, 46)), "trauma"),
     ],
@@ -98,6 +96,9 @@ def test_the_right_person_is_confidently_first(seeker: MatchRecord, expected: st
         (inquiry("Pepe García", sex=M, age=AgeRange(56, 56)), "jose"),
         (inquiry("Sasha Karev"), "karev"),
         (inquiry("Shepherd Derek"), "derek"),
+        # A nickname and a rough age fit rather than identify: first, not confident.
+        (inquiry("Karev, Alex", sex=M, age=AgeRange.parse("about 30")), "karev"),
+        (inquiry("Teddy Altman", sex=F, age=AgeRange.parse("about 40")), "teddy"),
     ],
 )
 def test_the_right_person_is_found_first(seeker: MatchRecord, expected: str) -> None:
@@ -280,3 +281,35 @@ def test_an_unidentified_patient_is_a_candidate_by_description_never_confident()
     assert found.weight > score(inquiry("Derek Shepherd", sex=M), patient).weight
     by_alias = score(inquiry("Trauma Zulu"), patient)
     assert {c.field: c.level for c in by_alias.contributions}["family_name"] == "exact"
+
+
+def _facts_of(seeker: MatchRecord, candidate: MatchRecord) -> frozenset[str]:
+    return agreeing_facts(score(seeker, candidate).contributions)
+
+
+def test_a_household_and_a_full_date_of_birth_are_identifying_facts() -> None:
+    home = MatchRecord(
+        "h", names=(("Joel", "Coane"),), birth_date=BirthDate(1915, 4, 12),
+        street="12 Coane Street", address_2="Mountview", postcode="2548", reference_date=TODAY,
+    )  # fmt: skip
+    seeker = MatchRecord(
+        "q", names=(("Charlee", ""),), birth_date=BirthDate(1915, 4, 12),
+        street="12 coane st", postcode="2548", reference_date=TODAY,
+    )  # fmt: skip
+    facts = _facts_of(seeker, home)
+    assert {"address", "birth", "birth_date"} <= facts
+    assert has_minimum_evidence(score(seeker, home).contributions)
+
+
+def test_a_nickname_or_a_rough_age_only_fits() -> None:
+    """Nobody named Alex Broadsby of about 65 is registered; Alexandra Broadsby, a rare
+    surname, is. A nickname fits and a rough age fits, but neither identifies."""
+    registered = MatchRecord(
+        "ab", names=(("Alexandra", "Broadsby"),), sex=M, birth_date=BirthDate(1961, 2, 3),
+        city="Seattle", reference_date=TODAY,
+    )  # fmt: skip
+    seeker = inquiry("Alex Broadsby", sex=M, age=AgeRange.parse("about 65"), city="Seattle")
+    assert _facts_of(seeker, registered) == {"family_name"}
+    assert score(seeker, registered).band is not Band.CONFIDENT
+    exact_age = inquiry("Alexandra Broadsby", sex=M, age=AgeRange(65, 65))
+    assert {"given_name", "family_name", "birth"} <= _facts_of(exact_age, registered)
