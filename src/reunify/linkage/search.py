@@ -9,15 +9,18 @@ when the seeker knows just "Alex".
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import cast
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, case, func, select
 from sqlalchemy.orm import Session
 
+from reunify.domain.text import fold
 from reunify.linkage import terms
 from reunify.linkage.models import current_params
 from reunify.linkage.records import load_records
 from reunify.matching import (
+    Band,
     MatchRecord,
     ModelParams,
     Scored,
@@ -25,16 +28,22 @@ from reunify.matching import (
     blocking_keys,
     corrected,
     is_broad,
-    rank,
+    rank_scored,
+    score,
 )
+from reunify.matching.blocking import KEY_WEIGHTS
 from reunify.store import tables as t
 from reunify.store.match_tables import MatchKey
 
-CANDIDATES = 60  # people scored per inquiry; all of them go to rank (runner-up check)
+CANDIDATES = 50  # people scored per inquiry; all of them go to rank (runner-up check)
+BORN_WEIGHT = 3  # a birth year that fits counts like a shared spelling and a half
+NAME_WEIGHT = 4  # registered under exactly the name asked for
+RERANKED = 300
 FEW = 10  # fewer candidates than this from selective keys: ask the broad keys too
 
 _KEYS = cast(Table, MatchKey.__table__)
 _PEOPLE = cast(Table, t.Person.__table__)
+_NAMES = cast(Table, t.PersonName.__table__)
 
 
 def candidate_ids(
@@ -43,23 +52,75 @@ def candidate_ids(
     *,
     incident_id: int | None = None,
     cap: int = CANDIDATES,
+    born: tuple[int, int] | None = None,
+    names: Sequence[str] = (),
 ) -> list[int]:
-    """People sharing the most keys with the inquiry, most first."""
+    """People sharing the most (weighted) keys with the inquiry, most first.
+
+    When more than ``cap`` share some, those born in the years the inquiry allows (``born``)
+    and those registered under exactly one of its ``names`` (folded "given family") come
+    first among the best ``RERANKED``: with a thousand people called James Clarke, the one
+    of about 55 must not be cut for having a higher record number.
+    """
     if not keys:
         return []
-    shared = func.count().label("shared")
-    stmt = (
-        select(_KEYS.c.person_id, shared)
-        .where(_KEYS.c.key.in_(list(keys)))
-        .group_by(_KEYS.c.person_id)
-        .order_by(shared.desc(), _KEYS.c.person_id)
-        .limit(cap)
+    weight = case(
+        *((_KEYS.c.key.startswith(f"{kind}:"), w) for kind, w in KEY_WEIGHTS.items()), else_=1
     )
+    shared = func.sum(weight).label("shared")
+    stmt = select(_KEYS.c.person_id, shared).where(_KEYS.c.key.in_(list(keys)))
     if incident_id is not None:
         stmt = stmt.join(_PEOPLE, _PEOPLE.c.id == _KEYS.c.person_id).where(
             _PEOPLE.c.incident_id == incident_id
         )
-    return [row.person_id for row in session.execute(stmt)]
+    rerank = born is not None or bool(names)
+    stmt = (
+        stmt.group_by(_KEYS.c.person_id)
+        .order_by(shared.desc(), _KEYS.c.person_id)
+        .limit(RERANKED if rerank else cap)
+    )
+    found = {row.person_id: float(row.shared) for row in session.execute(stmt)}
+    if len(found) > cap:  # some will be cut: let the birth year and the name decide who
+        for pid in _born_in(session, list(found), born) if born is not None else ():
+            found[pid] += BORN_WEIGHT
+        for pid in _named(session, list(found), names) if names else ():
+            found[pid] += NAME_WEIGHT
+    return sorted(found, key=lambda pid: (-found[pid], pid))[:cap]
+
+
+def _born_in(session: Session, ids: list[int], years: tuple[int, int]) -> list[int]:
+    year = func.substr(_PEOPLE.c.birth_date, 1, 4)
+    stmt = select(_PEOPLE.c.id).where(
+        _PEOPLE.c.id.in_(ids), year.between(f"{years[0]:04d}", f"{years[1]:04d}")
+    )
+    return list(session.scalars(stmt))
+
+
+def _named(session: Session, ids: list[int], names: Sequence[str]) -> set[int]:
+    stmt = select(_NAMES.c.person_id).where(
+        _NAMES.c.folded.in_(list(names)), _NAMES.c.person_id.in_(ids)
+    )
+    return set(session.scalars(stmt))
+
+
+def folded_names(inquiry: MatchRecord) -> list[str]:
+    """The inquiry's names as ``person_names.folded`` holds them, in either order."""
+    names: list[str] = []
+    for given, family in (*inquiry.names, *(("", full) for full in inquiry.full_names)):
+        words = fold(f"{given} {family}").split()
+        if len(words) > 1:
+            names.extend((" ".join(words), " ".join(words[-1:] + words[:-1])))
+    return list(dict.fromkeys(names))
+
+
+def birth_years(inquiry: MatchRecord, today: date | None = None) -> tuple[int, int] | None:
+    """The years of birth an inquiry allows (a year either side), if it says."""
+    if inquiry.birth_date is not None:
+        return (inquiry.birth_date.year - 1, inquiry.birth_date.year + 1)
+    if inquiry.age is None:
+        return None
+    year = (inquiry.reference_date or today or date.today()).year
+    return (year - inquiry.age.high - 2, year - inquiry.age.low + 1)
 
 
 def lookup_keys(inquiry: MatchRecord) -> tuple[list[str], list[str]]:
@@ -80,19 +141,33 @@ def find_ids(
     The candidates found first always stay: a shared phone number must not be pushed out by
     namesakes who share only the sound of a name."""
     selective, broad = lookup_keys(inquiry)
-    ids = candidate_ids(session, selective, incident_id=incident_id)
+    ids = candidate_ids(
+        session, selective, incident_id=incident_id, born=birth_years(inquiry),
+        names=folded_names(inquiry),
+    )  # fmt: skip
     if len(ids) < FEW and vocabulary is not None:
-        asked = set(selective)
-        fixed = [
-            k
-            for record in corrected(inquiry, vocabulary)
-            for k in lookup_keys(record)[0]
-            if k not in asked
-        ]
-        _extend(ids, candidate_ids(session, list(dict.fromkeys(fixed)), incident_id=incident_id))
+        _extend(ids, _corrected_ids(session, inquiry, selective, vocabulary, incident_id))
     if len(ids) < FEW and broad:
         _extend(ids, candidate_ids(session, selective + broad, incident_id=incident_id))
     return ids
+
+
+def _corrected_ids(
+    session: Session,
+    inquiry: MatchRecord,
+    asked: list[str],
+    vocabulary: Vocabulary,
+    incident_id: int | None,
+    cap: int = CANDIDATES,
+) -> list[int]:
+    seen = set(asked)
+    readings = corrected(inquiry, vocabulary)
+    fixed = [k for record in readings for k in lookup_keys(record)[0]]
+    keys = [k for k in dict.fromkeys(fixed) if k not in seen]
+    names = [name for record in readings for name in folded_names(record)]
+    return candidate_ids(
+        session, keys, incident_id=incident_id, cap=cap, born=birth_years(inquiry), names=names
+    )
 
 
 def _extend(ids: list[int], more: list[int]) -> None:
@@ -121,4 +196,20 @@ def find(
     found = find_ids(session, inquiry, incident_id=incident_id, vocabulary=vocabulary)
     records = load_records(session, [i for i in found if i != exclude])
     tf = terms.for_params(session, params)
-    return rank(inquiry, list(records.values()), params, tf, limit=limit)
+    scored = [score(inquiry, record, params, tf) for record in records.values()]
+    if vocabulary is not None and len(found) >= FEW and not _confident(scored):
+        # Many candidates, none sure: a misspelt name may have found its sound-alikes
+        # instead of the person. Ask once more with the names the registry knows.
+        selective, _ = lookup_keys(inquiry)
+        more = _corrected_ids(session, inquiry, selective, vocabulary, incident_id, cap=2 * FEW)
+        fresh = [i for i in more if i not in records and i != exclude]
+        if fresh:
+            scored.extend(
+                score(inquiry, record, params, tf)
+                for record in load_records(session, fresh).values()
+            )
+    return rank_scored(scored, params, limit=limit)
+
+
+def _confident(scored: list[Scored]) -> bool:
+    return any(s.band is Band.CONFIDENT for s in scored)

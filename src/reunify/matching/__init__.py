@@ -28,7 +28,7 @@ from reunify.matching.model import DecisionRules, LevelParams, ModelParams, defa
 from reunify.matching.normalise import fold, parse_full_name
 from reunify.matching.prepared import PreparedRecord, prepare
 from reunify.matching.records import MatchRecord, from_person
-from reunify.matching.scoring import Band, Contribution, Scored, rank, score
+from reunify.matching.scoring import Band, Contribution, Scored, rank, rank_scored, score
 from reunify.matching.spelling import Vocabulary, corrected
 from reunify.matching.term_frequencies import TermFrequencies
 
@@ -67,6 +67,7 @@ __all__ = [
     "prepare",
     "random_pairs",
     "rank",
+    "rank_scored",
     "score",
     "train_m",
     "why",

@@ -44,6 +44,9 @@ KEY_KINDS: dict[str, str] = {
     "gn": "given-name sound alone (broad)",
 }
 BROAD_KINDS = frozenset({"fm", "gn"})
+# How much sharing one key of a kind says, for ordering candidates before they are scored:
+# a shared date of birth or phone number outweighs two spellings of a common name.
+KEY_WEIGHTS = {"db": 4, "ph": 4, "em": 4, "nm": 2, "ad": 2, "as": 2, "al": 2}
 
 
 def is_broad(key: str) -> bool:

@@ -168,16 +168,24 @@ def rank(
             continue
         seen.add(right.record_id)
         scored.append(score(left, right, params, tf))
-    scored.sort(key=lambda s: (-s.weight, s.record_id))
+    return rank_scored(scored, params, limit=limit)
+
+
+def rank_scored(
+    scored: Iterable[Scored], params: ModelParams | None = None, *, limit: int | None = None
+) -> list[Scored]:
+    """``rank`` for pairs already scored on their own (``score``), e.g. in two rounds."""
+    params = params or default_params()
+    ordered = sorted(scored, key=lambda s: (-s.weight, s.record_id))
     margin = params.decision.runner_up_margin
-    for i, item in enumerate(scored):
+    for i, item in enumerate(ordered):
         if item.band is not Band.CONFIDENT:
             continue
         if i > 0:
-            note = f"a better candidate exists ({scored[0].record_id})"
-            scored[i] = replace(item, band=Band.UNCERTAIN, notes=(*item.notes, note))
-        elif len(scored) > 1 and item.weight - scored[1].weight < margin:
-            gap = item.weight - scored[1].weight
-            note = f"runner-up {scored[1].record_id} is only {gap:.1f} bits behind"
-            scored[i] = replace(item, band=Band.UNCERTAIN, notes=(*item.notes, note))
-    return scored[:limit] if limit is not None else scored
+            note = f"a better candidate exists ({ordered[0].record_id})"
+            ordered[i] = replace(item, band=Band.UNCERTAIN, notes=(*item.notes, note))
+        elif len(ordered) > 1 and item.weight - ordered[1].weight < margin:
+            gap = item.weight - ordered[1].weight
+            note = f"runner-up {ordered[1].record_id} is only {gap:.1f} bits behind"
+            ordered[i] = replace(item, band=Band.UNCERTAIN, notes=(*item.notes, note))
+    return ordered[:limit] if limit is not None else ordered

@@ -21,7 +21,7 @@ from reunify.matching.records import MatchRecord
 
 MAX_EDITS = 2
 PER_NAME = 3  # closest known names tried per unknown name
-MAX_READINGS = 9
+MAX_READINGS = 18  # both orders of three by three closest names
 _MIN_LENGTH = 4  # a short word is one edit from too many names to guess
 
 
@@ -59,13 +59,16 @@ def corrected(record: MatchRecord | PreparedRecord, vocabulary: Vocabulary) -> l
             continue
         if words[0] in vocabulary.given and compact in vocabulary.family:
             continue
-        options: Sequence[list[str]] = (
-            vocabulary.closest(words[0], family=False) or [words[0]],
-            vocabulary.closest(compact, family=True) or [compact],
-        )
-        for g, f in product(*options):
-            if (g, f) != (words[0], compact) and (g, f) not in names:
-                names.append((g, f))
+        # As typed, then given and family the other way round ("Glass Aleisha").
+        typed = ((words[0], compact), (compact, words[0]))
+        for first, last in typed:
+            options: Sequence[list[str]] = (
+                vocabulary.closest(first, family=False) or [first],
+                vocabulary.closest(last, family=True) or [last],
+            )
+            for g, f in product(*options):
+                if (g, f) not in typed and (g, f) not in names:
+                    names.append((g, f))
     if not names:
         return []
     return [replace(prepared.record, names=(pair,), full_names=()) for pair in names[:MAX_READINGS]]

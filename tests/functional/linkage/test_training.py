@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reunify.cli import cli
+from reunify.domain import AgeRange
 from reunify.linkage import find, terms
 from reunify.linkage.importer import import_people
 from reunify.linkage.models import base_params, current_params
@@ -125,3 +126,33 @@ def test_match_train_learns_from_the_inquiries_then_answers_them(
     answers = [json.loads(line) for line in result.stdout.splitlines()]
     assert [a["id"] for a in answers] == ["q0", "q1", "q2"]
     assert answers[0]["candidates"][0]["record_id"] == "H-1"
+
+
+def test_among_many_namesakes_the_age_and_the_exact_name_decide_who_is_scored(
+    session: Session,
+) -> None:
+    """More James Clarkes than a look-up scores: the one of about 55 must still be among
+    them, and so must the one registered under exactly the name asked for."""
+    now = datetime.now(UTC)
+    incident = t.Incident(slug="many", name="Many", started_at=now, settings={}, created_at=now)
+    session.add(incident)
+    session.flush()
+    rows = ["record_id,given_name,family_name,date_of_birth"]
+    rows += [f"J-{i},James,Clarke,{1930 + i % 20}-01-{1 + i % 28:02d}" for i in range(70)]
+    rows += [f"K-{i},Jamie,Clark,{1990 + i % 9}-02-{1 + i % 28:02d}" for i in range(70)]
+    rows += ["OLD,James,Clarke,1971-06-30", "SPELT,Jamesy,Clarkee,1999-03-03"]
+    import_people(
+        session, io.StringIO("\n".join(rows) + "\n"), incident_id=incident.id, issuer="many",
+        commit=False,
+    )  # fmt: skip
+    chosen = select(t.Identifier.value, t.Identifier.person_id).where(
+        t.Identifier.value.in_(["OLD", "SPELT"])
+    )
+    ids = {row[0]: row[1] for row in session.execute(chosen)}
+    about_55 = MatchRecord(
+        "q", full_names=("James Clarke",), age=AgeRange.parse("about 55"),
+        reference_date=date(2026, 11, 23),
+    )  # fmt: skip
+    assert ids["OLD"] in [int(s.record_id) for s in find(session, about_55)[:5]]
+    spelt = find(session, MatchRecord("q", full_names=("Jamesy Clarkee",)))
+    assert ids["SPELT"] == int(spelt[0].record_id)

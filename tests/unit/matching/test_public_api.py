@@ -35,6 +35,7 @@ EXPECTED = {
     "prepare",
     "random_pairs",
     "rank",
+    "rank_scored",
     "score",
     "train_m",
     "why",
