@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address `reunify serve` listens on.")
     port: int = Field(8000, description="HTTP port `reunify serve` listens on.", ge=1, le=65535)
+    public_url: str = Field(
+        "",
+        description="Address the public reaches this service at, for links in emails "
+        "(e.g. https://reunify.example.org). Empty: http://HOST:PORT.",
+    )
     token_ttl_hours: int = Field(
         12, description="Lifetime of a bearer token issued by /api/v1/auth/token.", ge=1
     )
@@ -81,6 +86,18 @@ class Settings(BaseSettings):
         if value and value.strip().lower() in _PLACEHOLDER_SECRETS:
             raise ValueError("is a placeholder; set a long random value")
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @property
+    def base_url(self) -> str:
+        """Where links in emails point: ``public_url``, else this server's own address."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @model_validator(mode="after")
     def _ephemeral_secret(self) -> Settings:

@@ -139,6 +139,14 @@ def test_izzie_searches_for_alex_and_follows_him(server: str, page: Any, mailbox
     assert "in English" in main
     _check(p, "05-following")
 
+    # She changes her mind: the same stop page as the link at the foot of every email.
+    p.get_by_role("link", name="Stop the emails now").click()
+    p.wait_for_url("**/stop/*")
+    _check(p, "05b-stop-ask")
+    p.get_by_role("button", name="Stop the emails").click()
+    assert "You will get no more emails" in p.locator("h1").inner_text()
+    _check(p, "05c-stopped")
+
 
 def test_errors_show_beside_their_fields_and_pass_the_checks(server: str, page: Any) -> None:
     page.goto(server + "/search")

@@ -39,6 +39,7 @@ def notify(
         database.sessions,
         senders_from_settings(settings),
         retention_days=settings.seeker_retention_days,
+        public_url=settings.base_url,
     )
     if once:
         purged = notifier.housekeeping()

@@ -20,6 +20,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "no_information": "We have no information to give about {name} at this time.",
         "footer": "You asked Reunify to tell you when this changes. Reference {ref}.",
         "someone": "the person you asked about",
+        "stop": "To stop these emails, open {url}",
         "code_subject": "Your Reunify code",
         "code": "Your Reunify code is {code}. It expires in 15 minutes. "
         "If you did not ask for it, ignore this message.",
@@ -35,6 +36,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "no_information": "Por ahora no tenemos información que dar sobre {name}.",
         "footer": "Pidió a Reunify que le avisara de cualquier cambio. Referencia {ref}.",
         "someone": "la persona por la que preguntó",
+        "stop": "Para dejar de recibir estos correos, abra {url}",
         "code_subject": "Su código de Reunify",
         "code": "Su código de Reunify es {code}. Caduca en 15 minutos. "
         "Si no lo ha pedido, ignore este mensaje.",
@@ -96,3 +98,8 @@ def verification_code(code: str, *, language: str) -> tuple[str, str]:
     """(subject, text) of the one-time code message, in the seeker's language."""
     text = _TEXT[language_of(language)]
     return text["code_subject"], text["code"].format(code=code) + "\n"
+
+
+def stop_line(language: str, url: str) -> str:
+    """The last line of a notification email: how to stop them, in the seeker's language."""
+    return _TEXT[language_of(language)]["stop"].format(url=url)

@@ -6,6 +6,7 @@ written in the transaction of the change, so it is sent exactly when the change 
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 from typing import Any
 
@@ -80,6 +81,7 @@ def subscribe(
         created_at=datetime.now(UTC),
     )
     sub.active = True
+    sub.stop_token = sub.stop_token or new_stop_token()
     sub.person_id = inquiry.person_id
     sub.language = language or inquiry.seeker_language
     session.add(sub)
@@ -101,6 +103,37 @@ def unsubscribe(session: Session, sub: ft.Subscription) -> None:
     sub.active = False
 
 
+def new_stop_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def by_stop_token(session: Session, token: str) -> ft.Subscription | None:
+    """The subscription a "stop these emails" link ends, if the link is genuine."""
+    if not token or len(token) > 64:
+        return None
+    return session.scalars(
+        select(ft.Subscription).where(ft.Subscription.stop_token == token)
+    ).first()
+
+
+def stop(session: Session, sub: ft.Subscription, *, via: str) -> bool:
+    """End a subscription from its emailed link; False if it had already ended."""
+    if not sub.active:
+        return False
+    sub.active = False
+    inquiry = session.get(ft.Inquiry, sub.inquiry_id)
+    audit.record_event(
+        session,
+        "public:subscription:stop",
+        actor=seeker_actor(sub.address),
+        subject_type="subscription",
+        subject_id=sub.id,
+        incident_id=inquiry.incident_id if inquiry is not None else None,
+        data={"via": via},
+    )
+    return True
+
+
 def notify_if_changed(session: Session, sub: ft.Subscription, change: str) -> bool:
     """Queue one message if what the seeker may be told differs from what they were told."""
     inquiry = session.get(ft.Inquiry, sub.inquiry_id)
@@ -117,6 +150,7 @@ def notify_if_changed(session: Session, sub: ft.Subscription, change: str) -> bo
         answer, name=name, language=sub.language, ref=inquiry.public_id[:8]
     )
     kind, _, recipient = sub.address.partition(":")
+    sub.stop_token = sub.stop_token or new_stop_token()  # followed before links existed
     outbox.enqueue(
         session,
         dedup_key=f"sub{sub.id}.{change}",
@@ -124,7 +158,12 @@ def notify_if_changed(session: Session, sub: ft.Subscription, change: str) -> bo
         recipient=recipient,
         subject=subject,
         body=text,
-        payload={"answer": answer, "inquiry_id": inquiry.public_id},
+        payload={
+            "answer": answer,
+            "inquiry_id": inquiry.public_id,
+            "stop": sub.stop_token,
+            "language": sub.language,
+        },
         subscription_id=sub.id,
     )
     sub.last_answer = answer

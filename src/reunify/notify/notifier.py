@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from sqlalchemy.orm import Session, sessionmaker
 
 from reunify.config import Settings
-from reunify.families import retention
+from reunify.families import messages, retention
 from reunify.notify import outbox
 from reunify.notify.senders import (
     Outgoing,
@@ -61,6 +61,7 @@ class Notifier:
         batch: int = 20,
         lease_seconds: float = 30.0,
         retention_days: int | None = None,
+        public_url: str = "",
     ) -> None:
         self.sessions = sessions
         self.senders = senders
@@ -68,6 +69,7 @@ class Notifier:
         self.batch = batch
         self.lease_seconds = lease_seconds
         self.retention_days = retention_days
+        self.public_url = public_url.rstrip("/")
 
     def run_once(self) -> int:
         """Send what is due now; returns how many were sent."""
@@ -80,12 +82,22 @@ class Notifier:
             sent += self._deliver(row_id)
         return sent
 
+    def _outgoing(self, row: ft.OutboxMessage) -> Outgoing:
+        """The row as sent; an email to a follower ends with its "stop these emails" link."""
+        token = (row.payload or {}).get("stop")
+        if row.channel != "email" or not token or not self.public_url:
+            return Outgoing(row.message_id, row.channel, row.recipient, row.subject, row.body)
+        url = f"{self.public_url}/stop/{token}"
+        language = str(row.payload.get("language") or "en")
+        body = f"{row.body.rstrip()}\n\n{messages.stop_line(language, url)}\n"
+        return Outgoing(row.message_id, row.channel, row.recipient, row.subject, body, url)
+
     def _deliver(self, row_id: int) -> int:
         with self.sessions() as session:
             row = session.get(ft.OutboxMessage, row_id)
             if row is None:
                 return 0
-            message = Outgoing(row.message_id, row.channel, row.recipient, row.subject, row.body)
+            message = self._outgoing(row)
             session.rollback()
             sender = self.senders.get(message.channel) or Unconfigured(message.channel)
             try:
@@ -127,7 +139,10 @@ def start_in_background(
     """Run a notifier in a daemon thread (inside ``reunify serve``); set the event to stop."""
     stop = threading.Event()
     notifier = Notifier(
-        sessions, senders_from_settings(settings), retention_days=settings.seeker_retention_days
+        sessions,
+        senders_from_settings(settings),
+        retention_days=settings.seeker_retention_days,
+        public_url=settings.base_url,
     )
     thread = threading.Thread(
         target=notifier.run_forever,

@@ -20,6 +20,8 @@ class Outgoing:
     recipient: str
     subject: str
     body: str
+    # A one-click "stop these emails" address (RFC 8058), for mail clients to offer.
+    unsubscribe_url: str = ""
 
 
 class Sender(Protocol):
@@ -44,6 +46,9 @@ class SmtpSender:
         email["Subject"] = message.subject
         email["Message-ID"] = message.message_id
         email["Date"] = formatdate(localtime=False, usegmt=True)
+        if message.unsubscribe_url:
+            email["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
+            email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         email.set_content(message.body)
         try:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:

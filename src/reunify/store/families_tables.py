@@ -91,6 +91,9 @@ class Subscription(Base):
     # The last answer this seeker was told, so only a change of the *disclosed* state notifies.
     last_answer: Mapped[dict[str, Any]] = mapped_column(default=dict)
     active: Mapped[bool] = mapped_column(default=True)
+    # The secret in the "stop these emails" link of every notification: it can only end
+    # this subscription, so it is kept as it is (each email must carry it).
+    stop_token: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     created_at: Mapped[datetime]
 
 

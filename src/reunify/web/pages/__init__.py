@@ -19,6 +19,7 @@ from reunify.web.pages import (
     public,
     public_follow,
     public_safe,
+    public_stop,
     signin,
 )
 from reunify.web.pages.rendering import render
@@ -30,7 +31,17 @@ def install(app: FastAPI) -> None:
     """Mount the page routers, the static files and the sign-in redirects on ``app``."""
     sessions.install(app)
     app.add_exception_handler(sessions.PageError, _page_error)
-    for module in (signin, frontdesk, beds, dashboard, about, public, public_follow, public_safe):
+    for module in (
+        signin,
+        frontdesk,
+        beds,
+        dashboard,
+        about,
+        public,
+        public_follow,
+        public_safe,
+        public_stop,
+    ):
         app.include_router(module.router)
     app.include_router(centre.router)  # the reunification centre's pages
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -44,6 +44,7 @@ class FollowingPage(PublicPage):
     email: str
     back_url: str
     language: str  # the language the notifications will be written in
+    stop_url: str  # "stop the emails", the same page as the link in each email
 
 
 def _inquiry(session: SessionDep, inquiry_id: str) -> ft.Inquiry | None:
@@ -171,5 +172,6 @@ def following(request: Request, session: SessionDep, inquiry_id: str) -> Respons
         email=entry.email,
         back_url=f"/answers/{inquiry_id}",
         language=language,
+        stop_url=f"/stop/{sub.stop_token}",
     )
     return show(request, "public/verified.html", page, forms=False)
