@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import cast
 
-from sqlalchemy import Table, case, func, select
+from sqlalchemy import ColumnElement, Table, case, exists, func, literal, select
 from sqlalchemy.orm import Session
 
 from reunify.domain.text import fold
@@ -73,34 +73,27 @@ def candidate_ids(
         stmt = stmt.join(_PEOPLE, _PEOPLE.c.id == _KEYS.c.person_id).where(
             _PEOPLE.c.incident_id == incident_id
         )
-    rerank = born is not None or bool(names)
-    stmt = (
-        stmt.group_by(_KEYS.c.person_id)
-        .order_by(shared.desc(), _KEYS.c.person_id)
-        .limit(RERANKED if rerank else cap)
-    )
-    found = {row.person_id: float(row.shared) for row in session.execute(stmt)}
-    if len(found) > cap:  # some will be cut: let the birth year and the name decide who
-        for pid in _born_in(session, list(found), born) if born is not None else ():
-            found[pid] += BORN_WEIGHT
-        for pid in _named(session, list(found), names) if names else ():
-            found[pid] += NAME_WEIGHT
-    return sorted(found, key=lambda pid: (-found[pid], pid))[:cap]
-
-
-def _born_in(session: Session, ids: list[int], years: tuple[int, int]) -> list[int]:
-    year = func.substr(_PEOPLE.c.birth_date, 1, 4)
-    stmt = select(_PEOPLE.c.id).where(
-        _PEOPLE.c.id.in_(ids), year.between(f"{years[0]:04d}", f"{years[1]:04d}")
-    )
-    return list(session.scalars(stmt))
-
-
-def _named(session: Session, ids: list[int], names: Sequence[str]) -> set[int]:
-    stmt = select(_NAMES.c.person_id).where(
-        _NAMES.c.folded.in_(list(names)), _NAMES.c.person_id.in_(ids)
-    )
-    return set(session.scalars(stmt))
+    stmt = stmt.group_by(_KEYS.c.person_id).order_by(shared.desc(), _KEYS.c.person_id)
+    if born is None and not names:
+        return [row.person_id for row in session.execute(stmt.limit(cap))]
+    # One round trip: the best RERANKED by shared keys, then the birth year and the exact
+    # name move people up among them before the cut to ``cap``.
+    top = stmt.limit(RERANKED).cte("top")
+    bonus: ColumnElement[int] = literal(0)
+    query = select(top.c.person_id)
+    if born is not None:
+        year = func.substr(_PEOPLE.c.birth_date, 1, 4)
+        fits = year.between(f"{born[0]:04d}", f"{born[1]:04d}")
+        bonus = bonus + case((fits, BORN_WEIGHT), else_=0)
+        query = query.join(_PEOPLE, _PEOPLE.c.id == top.c.person_id)
+    if names:
+        named = exists().where(
+            _NAMES.c.person_id == top.c.person_id, _NAMES.c.folded.in_(list(names))
+        )
+        bonus = bonus + case((named, NAME_WEIGHT), else_=0)
+    total = top.c.shared + bonus
+    query = query.order_by(total.desc(), top.c.person_id).limit(cap)
+    return list(session.scalars(query))
 
 
 def folded_names(inquiry: MatchRecord) -> list[str]:

@@ -31,6 +31,9 @@ def normalise_phone(text: str, region: str = DEFAULT_REGION) -> Phone | None:
     """
     if not text.strip():
         return None
+    digits_only = len(text) == 10 and text.isdigit() and text[0] > "1" and text[3] > "1"
+    if digits_only and region in _NANP_REGIONS:  # "2065550101", as registries store it
+        return Phone(1, text)
     plain = _NANP.fullmatch(text.strip())
     if plain is not None and region in _NANP_REGIONS:
         # "(206) 555-0101", "206.555.0101", "+1 206 555 0101": what phonenumbers returns for

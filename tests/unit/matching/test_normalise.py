@@ -128,3 +128,23 @@ def test_consonant_skeleton(a: str, b: str, same: bool) -> None:
 
 def test_consonant_skeleton_of_nothing() -> None:
     assert consonant_skeleton("") == ""
+
+
+@pytest.mark.parametrize("digits", ["2065550101", "9999999999", "2062000000", "4255550199"])
+def test_plain_ten_digits_read_as_phonenumbers_reads_them(digits: str) -> None:
+    import phonenumbers
+
+    from reunify.matching.fields import normalise_phone
+
+    parsed = phonenumbers.parse(digits, "US")
+    expected = (parsed.country_code, phonenumbers.national_significant_number(parsed))
+    assert normalise_phone(digits) == expected
+
+
+@pytest.mark.parametrize("digits", ["1065550101", "2061550101"])
+def test_ten_digits_that_are_not_a_north_american_number_take_the_slow_path(digits: str) -> None:
+    from reunify.matching.fields import normalise_phone
+
+    phone = normalise_phone(digits)
+    assert phone is not None
+    assert phone.national.endswith(digits[-7:])
