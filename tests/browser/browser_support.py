@@ -1,8 +1,4 @@
-"""Helpers of the browser tests: a real ``reunify serve`` on a free port, and page checks.
-
-(The staff pages' test module still has its own copies of the first helpers; it can move to
-these.)
-"""
+"""Helpers of the browser tests: a real ``reunify serve`` on a free port, and page checks."""
 
 from __future__ import annotations
 

@@ -8,19 +8,20 @@ screenshotted to test-artifacts/screenshots/ and must fit a 375 px wide screen.
 from __future__ import annotations
 
 import io
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SHOTS,
+    fits_a_phone,
+    reunify,
+    server_env,
+    serving,
+)
 
-CHROMIUM = Path("/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "test-artifacts" / "screenshots"
 PASSWORD = "front-desk-password"
 
 pytestmark = [
@@ -37,110 +38,27 @@ playwright_api = pytest.importorskip(
 pypdf = pytest.importorskip("pypdf", reason="the badge check needs pypdf (pip install pypdf)")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def _reunify(env: dict[str, str], *args: str, stdin: str | None = None) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "reunify", *args],
-        env=env,
-        input=stdin,
-        text=True,
-        capture_output=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        pytest.fail(f"reunify {' '.join(args)} failed:\n{done.stderr[-2000:]}")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = tmp_path_factory.mktemp("browser") / "reunify.db"
-    port = _free_port()
-    env = {
-        **os.environ,
-        "REUNIFY_DATABASE_URL": f"sqlite:///{db}",
-        "REUNIFY_SECRET_KEY": "browser-test-" + "k" * 40,
-        "REUNIFY_ENVIRONMENT": "development",  # plain http: the cookie may not be Secure
-        "REUNIFY_NOTIFY_IN_SERVE": "false",
-    }
-    _reunify(env, "demo")
-    _reunify(
-        env,
-        "user",
-        "add",
-        "sph-desk",
-        "--role",
-        "facility_staff",
-        "--facility",
-        "SPH",
-        "--password-stdin",
-        stdin=PASSWORD + "\n",
-    )
-    _reunify(
-        env,
-        "user",
-        "add",
-        "commander",
-        "--role",
-        "admin",
-        "--password-stdin",
-        stdin=PASSWORD + "\n",
-    )
-    log_path = db.with_name("serve.log")
-    log = log_path.open("w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "reunify",
-            "serve",
-            "--demo",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"reunify serve did not start:\n{log_path.read_text()}")
-                time.sleep(0.2)
+    env = server_env(db, REUNIFY_NOTIFY_IN_SERVE="false")
+    reunify(env, "demo")
+    for name, role in (
+        ("sph-desk", ["facility_staff", "--facility", "SPH"]),
+        ("commander", ["admin"]),
+    ):
+        reunify(
+            env, "user", "add", name, "--role", *role, "--password-stdin", stdin=PASSWORD + "\n"
+        )
+    with serving(env, db.with_name("serve.log"), "--demo") as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     with playwright_api.sync_playwright() as pw:
         chromium = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         yield chromium
         chromium.close()
@@ -156,10 +74,7 @@ def page(browser: object) -> Iterator[object]:
 
 def _check_page(page: object, name: str) -> None:
     """Screenshot the page and insist it fits a 375 px phone without sideways scrolling."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
-    width = page.evaluate("document.scrollingElement.scrollWidth")  # type: ignore[attr-defined]
-    assert width <= 375, f"{name} scrolls sideways: {width}px wide"
+    fits_a_phone(page, name)
 
 
 def _sign_in(page: object, base: str, username: str, then: str = "") -> None:
