@@ -24,6 +24,7 @@ from reunify.interop.hl7v2.adt import (
     Merge,
     Privacy,
     Visit,
+    check_content,
     event_time,
     map_adt,
 )
@@ -115,6 +116,7 @@ __all__ = [
     "Visit",
     "build_ack",
     "cancel_conflict",
+    "check_content",
     "check_header",
     "err_segment",
     "escape",

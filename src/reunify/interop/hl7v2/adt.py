@@ -322,9 +322,9 @@ def map_adt(message: Message, *, tz: tzinfo, policy: PublicityPolicy | None = No
     r = Reader(message, tz, policy or PublicityPolicy())
     e = _envelope(message, r)
     trigger, evn_type, evn, times = e.trigger, e.evn_type, e.evn, e.times
-    patients = tuple(_patient(g, r, i) for i, g in enumerate(_groups(message), start=1))
-    if trigger in HANDLED_TRIGGERS:
-        _check(trigger, patients)
+    groups = _groups(message)
+    _check(trigger, groups)
+    patients = tuple(_patient(g, r, i) for i, g in enumerate(groups, start=1))
     return AdtEvent(
         trigger=trigger,
         control_id=message.control_id,
@@ -349,27 +349,48 @@ def map_adt(message: Message, *, tz: tzinfo, policy: PublicityPolicy | None = No
 HANDLED_TRIGGERS = VISIT_TRIGGERS | MERGE_TRIGGERS | {"A08", "A11", "A28", "A31"}
 
 
-def _check(trigger: str, patients: tuple[AdtPatient, ...]) -> None:
+def check_content(message: Message) -> None:
+    """Raise the content error ``map_adt`` would raise (a handled trigger without the
+    segments and fields it cannot do without), reading only those fields.
+
+    A receiver that stores first and maps later calls it before the commit, so that such a
+    message is still answered AE with the ERR ``map_adt`` would give, for a few microseconds
+    instead of a full mapping. Call it after the header checks (``event_time``).
+    """
+    evn = message.segment("EVN")
+    trigger = message.trigger or (evn.field(1).text().strip().upper() if evn else "")
+    _check(trigger, _groups(message))
+
+
+def _has_id(seg: Segment, n: int) -> bool:
+    """Whether a CX field names any identifier (``Reader.cx_list`` would not be empty)."""
+    return any(rep.text(1).strip() for rep in seg.field(n))
+
+
+def _check(trigger: str, groups: list[dict[str, list[Segment]]]) -> None:
     """What a handled trigger cannot do without; anything else is left to ``interpret``."""
-    if not patients:
+    if trigger not in HANDLED_TRIGGERS:
+        return
+    if not groups:
         raise Hl7Error("PID", 0, ErrorCode.SEGMENT_SEQUENCE, f"{trigger} needs a PID segment")
-    if trigger == "A17" and len(patients) != 2:
+    if trigger == "A17" and len(groups) != 2:
         raise Hl7Error("PID", 0, ErrorCode.SEGMENT_SEQUENCE, "A17 needs two PID/PV1 pairs")
-    for seq, p in enumerate(patients, start=1):
-        if not p.patient_ids:
+    for seq, group in enumerate(groups, start=1):
+        pv1 = group["PV1"][0] if "PV1" in group else None
+        if not _has_id(group["PID"][0], 3):
             raise Hl7Error(
                 "PID", 3, ErrorCode.REQUIRED_FIELD_MISSING, "no patient identifier", sequence=seq
             )
-        if trigger in VISIT_TRIGGERS and p.visit is None:
+        if trigger in VISIT_TRIGGERS and pv1 is None:
             raise Hl7Error(
                 "PV1", 0, ErrorCode.SEGMENT_SEQUENCE, f"{trigger} needs a PV1", sequence=seq
             )
-        if trigger in ("A02", "A17") and (p.visit is None or p.visit.assigned is None):
+        if trigger in ("A02", "A17") and (pv1 is None or pl(pv1.field(3)) is None):
             raise Hl7Error(
                 "PV1", 3, ErrorCode.REQUIRED_FIELD_MISSING, f"{trigger} without a new location",
                 sequence=seq,
             )  # fmt: skip
-        if trigger in MERGE_TRIGGERS and not p.prior_ids:
+        if trigger in MERGE_TRIGGERS and not ("MRG" in group and _has_id(group["MRG"][0], 1)):
             raise Hl7Error(
                 "MRG", 1, ErrorCode.REQUIRED_FIELD_MISSING, f"{trigger} without a prior identifier",
                 sequence=seq,
