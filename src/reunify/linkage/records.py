@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from reunify import domain
@@ -102,40 +102,42 @@ def build_record(
     )
 
 
+# Built once, with the ids bound at run time: a look-up loads records on every inquiry.
+_NAME_ROWS = (
+    select(_NAMES.c.person_id, _NAMES.c.given, _NAMES.c.family, _NAMES.c.full)
+    .where(_NAMES.c.person_id.in_(bindparam("ids", expanding=True)))
+    .order_by(_NAMES.c.person_id, _NAMES.c.id)
+)
+_ADDRESS_ROWS = select(
+    _ADDRESSES.c.person_id, _ADDRESSES.c.street, _ADDRESSES.c.address_2, _ADDRESSES.c.state
+).where(_ADDRESSES.c.person_id.in_(bindparam("ids", expanding=True)))
+_PERSON_ROWS = select(
+    _PEOPLE.c.id, _PEOPLE.c.sex, _PEOPLE.c.birth_date, _PEOPLE.c.age_low, _PEOPLE.c.age_high,
+    _PEOPLE.c.unidentified, _PEOPLE.c.description, _PEOPLE.c.home_city,
+    _PEOPLE.c.home_postcode, _PEOPLE.c.phone, _PEOPLE.c.email, _PEOPLE.c.created_at,
+    _PEOPLE.c.merged_into_id,
+).where(_PEOPLE.c.id.in_(bindparam("ids", expanding=True)))  # fmt: skip
+
+
 def load_records(
     session: Session, person_ids: Sequence[int], *, include_merged: bool = False
 ) -> dict[int, MatchRecord]:
     """Records for the given people (merged-away people skipped unless asked)."""
     out: dict[int, MatchRecord] = {}
     for ids in chunks(list(person_ids)):
+        bound = {"ids": list(ids)}
         names: dict[int, tuple[list[tuple[str, str]], list[str]]] = defaultdict(lambda: ([], []))
-        n = _NAMES.c
-        stmt = (
-            select(n.person_id, n.given, n.family, n.full)
-            .where(n.person_id.in_(ids))
-            .order_by(n.person_id, n.id)
-        )
-        for pid, given, family, full in session.execute(stmt):
+        for pid, given, family, full in session.execute(_NAME_ROWS, bound):
             name = _name(given, family, full)
             if isinstance(name, tuple):
                 names[pid][0].append(name)
             elif name is not None:
                 names[pid][1].append(name)
-        a = _ADDRESSES.c
         addresses = {
             pid: (street, line, state)
-            for pid, street, line, state in session.execute(
-                select(a.person_id, a.street, a.address_2, a.state).where(a.person_id.in_(ids))
-            )
+            for pid, street, line, state in session.execute(_ADDRESS_ROWS, bound)
         }
-        p = _PEOPLE.c
-        rows = session.execute(
-            select(
-                p.id, p.sex, p.birth_date, p.age_low, p.age_high, p.unidentified, p.description,
-                p.home_city, p.home_postcode, p.phone, p.email, p.created_at, p.merged_into_id,
-            ).where(p.id.in_(ids))
-        )  # fmt: skip
-        for row in rows:
+        for row in session.execute(_PERSON_ROWS, bound):
             if row.merged_into_id is not None and not include_merged:
                 continue
             pairs, full = names.get(row.id, ([], []))

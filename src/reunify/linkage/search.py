@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import cache
 from typing import cast
 
-from sqlalchemy import ColumnElement, Table, case, exists, func, literal, select
+from sqlalchemy import ColumnElement, Select, Table, bindparam, case, exists, func, literal, select
 from sqlalchemy.orm import Session
 
 from reunify.domain.text import fold
@@ -64,36 +65,50 @@ def candidate_ids(
     """
     if not keys:
         return []
+    stmt = _candidates(incident_id is not None, born is not None, bool(names))
+    values: dict[str, object] = {"keys": list(keys), "cap": cap, "incident": incident_id}
+    if born is not None:
+        values |= {"born_from": f"{born[0]:04d}", "born_to": f"{born[1]:04d}"}
+    if names:
+        values["names"] = list(names)
+    return list(session.scalars(stmt, values))
+
+
+@cache
+def _candidates(in_incident: bool, born: bool, named: bool) -> Select[tuple[int]]:
+    """The look-up of one shape, built once: the values are bound parameters, so each
+    inquiry costs neither building the statement nor looking up its compiled form."""
     weight = case(
         *((_KEYS.c.key.startswith(f"{kind}:"), w) for kind, w in KEY_WEIGHTS.items()), else_=1
     )
     shared = func.sum(weight).label("shared")
-    stmt = select(_KEYS.c.person_id, shared).where(_KEYS.c.key.in_(list(keys)))
-    if incident_id is not None:
+    stmt = select(_KEYS.c.person_id, shared).where(
+        _KEYS.c.key.in_(bindparam("keys", expanding=True))
+    )
+    if in_incident:
         stmt = stmt.join(_PEOPLE, _PEOPLE.c.id == _KEYS.c.person_id).where(
-            _PEOPLE.c.incident_id == incident_id
+            _PEOPLE.c.incident_id == bindparam("incident")
         )
     stmt = stmt.group_by(_KEYS.c.person_id).order_by(shared.desc(), _KEYS.c.person_id)
-    if born is None and not names:
-        return [row.person_id for row in session.execute(stmt.limit(cap))]
+    if not born and not named:
+        return select(stmt.limit(bindparam("cap")).subquery().c.person_id)
     # One round trip: the best RERANKED by shared keys, then the birth year and the exact
     # name move people up among them before the cut to ``cap``.
     top = stmt.limit(RERANKED).cte("top")
     bonus: ColumnElement[int] = literal(0)
     query = select(top.c.person_id)
-    if born is not None:
+    if born:
         year = func.substr(_PEOPLE.c.birth_date, 1, 4)
-        fits = year.between(f"{born[0]:04d}", f"{born[1]:04d}")
+        fits = year.between(bindparam("born_from"), bindparam("born_to"))
         bonus = bonus + case((fits, BORN_WEIGHT), else_=0)
         query = query.join(_PEOPLE, _PEOPLE.c.id == top.c.person_id)
-    if names:
-        named = exists().where(
-            _NAMES.c.person_id == top.c.person_id, _NAMES.c.folded.in_(list(names))
+    if named:
+        exact = exists().where(
+            _NAMES.c.person_id == top.c.person_id,
+            _NAMES.c.folded.in_(bindparam("names", expanding=True)),
         )
-        bonus = bonus + case((named, NAME_WEIGHT), else_=0)
-    total = top.c.shared + bonus
-    query = query.order_by(total.desc(), top.c.person_id).limit(cap)
-    return list(session.scalars(query))
+        bonus = bonus + case((exact, NAME_WEIGHT), else_=0)
+    return query.order_by((top.c.shared + bonus).desc(), top.c.person_id).limit(bindparam("cap"))
 
 
 def folded_names(inquiry: MatchRecord) -> list[str]:
