@@ -160,24 +160,12 @@ def _propose(
 ) -> None:
     summary.pairs += len(pairs)
     now = datetime.now(UTC)
-
-    def loaded() -> Iterator[pool.Batch]:
-        for batch in _batches(pairs, SCORE_BATCH):
-            records = load_records(session, sorted({i for pair in batch for i in pair}))
-            done = _existing(session, batch)
-            todo = []
-            for a, b in batch:
-                if a not in records or b not in records:
-                    continue
-                if (a, b) in done:
-                    summary.already += 1
-                else:
-                    todo.append((a, b))
-            yield {i: records[i] for pair in todo for i in pair}, todo
-
-    for kept, bands in pool.score_all(loaded(), params, tf, workers=workers, pairs=len(pairs)):
-        for band, count in bands.items():
+    batches = ((batch, existing_pairs(session, batch)) for batch in _batches(pairs, SCORE_BATCH))
+    for result in pool.score_all(session, batches, params, tf, workers=workers, pairs=len(pairs)):
+        summary.already += result.already
+        for band, count in result.bands.items():
             summary.bands[band] = summary.bands.get(band, 0) + count
+        kept = result.kept
         incidents = incident_ids(session, sorted({a for (a, _), _ in kept}))
         rows = [proposal(scored, a, b, incidents.get(a), actor, now) for (a, b), scored in kept]
         summary.proposed += len(rows)

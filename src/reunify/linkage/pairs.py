@@ -4,9 +4,10 @@ Every pair sharing a selective key would be tens of millions at a million people
 of birth alone is shared by thirty), so a pair is taken from a key group only when a
 second, independent fact agrees too, the way Splink's blocking rules pair two columns:
 
-- both names' sounds (``nm``) and the same year of birth, or a year unknown on one side;
-- the same date of birth (``db``) and a name sound, the initials of both names' sounds
-  (both names misspelt), or a household in common;
+- both names' sounds (``nm``) and the year and day or month of birth (a slip in the
+  other part leaves them), or a date of birth unknown on one side;
+- the same date of birth (``db``) and the initials of both names' sounds (a name
+  misspelt, or both), or a household in common;
 - a household key (``ad``/``as``/``al``) and a name sound, the same date of birth, or a
   second household key in common;
 - the same phone number or email address, alone.
@@ -52,8 +53,8 @@ def _rows(session: Session, kind: str) -> Iterator[tuple[str, int]]:
         .order_by(k.key, k.person_id)
         .execution_options(yield_per=_READ_BATCH)
     )
-    for row in session.execute(stmt):
-        yield row[0], row[1]
+    for rows in session.execute(stmt).partitions():  # in batches: millions of rows
+        yield from rows
 
 
 @dataclass
@@ -67,9 +68,6 @@ class _Facts:
 
     def __post_init__(self) -> None:
         self.births = array("i", bytes(4 * (self.size + 1)))
-
-    def year(self, pid: int) -> int:
-        return self.births[pid] // 10_000
 
     def birth(self, pid: int) -> tuple[Fact, ...]:
         return (("b", self.births[pid]),) if self.births[pid] else ()
@@ -102,10 +100,14 @@ def _facts(session: Session) -> _Facts:
 def _seconds(kind: str, key: str, pid: int, facts: _Facts) -> Iterable[Fact]:
     """The facts a pair from this key's group must share one of."""
     if kind == "nm":
-        return (("y", facts.year(pid)),) if facts.year(pid) else ()
+        born = facts.births[pid]
+        if not born:
+            return ()
+        year, low, high = born // 10_000, born // 100 % 100, born % 100
+        return (("yl", year * 100 + low), ("yh", year * 100 + high))
     households = facts.households.get(pid, ())
-    if kind == "db":
-        return [*facts.names.get(pid, ()), *households]
+    if kind == "db":  # a typo rarely touches a name's first letter
+        return [*(f for f in facts.names.get(pid, ()) if f[0] == "i"), *households]
     sounds = [f for f in facts.names.get(pid, ()) if f[0] == "s"]
     own = _household(key)  # every member has it: another one is the second fact
     return [*sounds, *facts.birth(pid), *(f for f in households if f != own)]
@@ -137,7 +139,7 @@ def candidate_pairs(session: Session, *, max_group: int = MAX_GROUP) -> list[tup
                     found.update(_all_pairs(members))
                 continue
             parts: dict[Fact, list[int]] = {}
-            unknown: list[int] = []  # of the year, in a names group
+            unknown: list[int] = []  # of the date of birth, in a names group
             for pid in members:
                 seconds = list(_seconds(kind, key, pid, facts))
                 if kind == "nm" and not seconds:
@@ -147,7 +149,7 @@ def candidate_pairs(session: Session, *, max_group: int = MAX_GROUP) -> list[tup
             for part in parts.values():
                 if 1 < len(part) <= max_group:
                     found.update(_all_pairs(part))
-            if unknown and len(members) <= max_group:  # a year unknown on one side
+            if unknown and len(members) <= max_group:  # a birth unknown on one side
                 found.update((min(a, b), max(a, b)) for a in unknown for b in members if a != b)
     return sorted(found)
 

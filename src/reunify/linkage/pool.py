@@ -1,10 +1,13 @@
-"""Scoring many pairs in worker processes, for batch jobs (``reunify dedupe``).
+"""Loading and scoring many pairs in worker processes, for batch jobs (``reunify dedupe``).
 
-Comparing two people is pure Python, a few tens of microseconds, and a million-person
-registry has hundreds of thousands of candidate pairs; the database work (loading the
-records, writing the proposals) stays in the calling process while the workers score the
-batches it loaded, a couple of batches ahead. With one worker, or few pairs, everything
-runs in the caller.
+A million-person registry has hundreds of thousands of candidate pairs. Each batch's
+records are loaded (three queries per few hundred people) and screened by their weights
+(``matching.batch_weights``): only the pairs that can be anything but ``no_match`` are
+scored in full, with their explanation. Loading costs as much as scoring, so with several
+workers each loads its own batches over a connection of its own and the calling process
+only reads which pairs were decided before and writes the proposals. Workers read what is
+committed; a registry in an in-memory SQLite database, or few pairs, is scored in the
+caller, through its own session.
 """
 
 from __future__ import annotations
@@ -12,54 +15,103 @@ from __future__ import annotations
 import gc
 import multiprocessing
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
 
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.orm import Session
+
+from reunify.linkage.records import load_records
 from reunify.matching import MatchRecord, ModelParams, Scored, TermFrequencies, score
+from reunify.matching.batch_weights import Screen
 
 Pair = tuple[int, int]
-Batch = tuple[dict[int, MatchRecord], list[Pair]]
-Result = tuple[list[tuple[Pair, Scored]], dict[str, int]]
+Batch = tuple[list[Pair], set[Pair]]  # pairs, and those of them decided before
+
+
+@dataclass
+class Result:
+    kept: list[tuple[Pair, Scored]] = field(default_factory=list)  # not ``no_match``
+    bands: dict[str, int] = field(default_factory=dict)  # every pair scored, by band
+    already: int = 0  # pairs decided before (both people still there)
+
 
 # Pairs: below this, starting the workers (each loads the name data and warms its caches)
-# costs more than it saves; measured on two cores, 50,000 pairs score faster in one.
+# costs more than it saves.
 PARALLEL_FROM = 150_000
 
 _params: ModelParams | None = None
 _tf: TermFrequencies | None = None
+_engine: Engine | None = None
 
 
-def _start(params: ModelParams, tf: TermFrequencies | None) -> None:
-    global _params, _tf  # a worker process's own copy, set once
+def _start(params: ModelParams, tf: TermFrequencies | None, url: str) -> None:
+    global _params, _tf, _engine  # a worker process's own copy, set once
     _params, _tf = params, tf
+    # A plain engine: reads only, so no write lock is taken beside the caller's writes.
+    _engine = create_engine(url, pool_size=1)
 
 
 def score_batch(
-    batch: Batch, params: ModelParams | None = None, tf: TermFrequencies | None = None
+    records: Mapping[int, MatchRecord],
+    batch: Batch,
+    params: ModelParams,
+    tf: TermFrequencies | None,
 ) -> Result:
-    """The pairs worth keeping (not ``no_match``) with their scores, and a count of all
-    pairs by band. In a worker, the parameters are the ones it was started with."""
-    if params is None:
-        params, tf = _params, _tf
-    assert params is not None
-    records, pairs = batch
+    """Score the batch's pairs not decided before whose two people are still there."""
+    pairs, done = batch
+    result = Result()
+    todo: list[Pair] = []
+    for a, b in pairs:
+        if a not in records or b not in records:
+            continue  # merged away, or no name to match on
+        if (a, b) in done:
+            result.already += 1
+        else:
+            todo.append((a, b))
     collecting = gc.isenabled()
     gc.disable()  # no reference cycles here, and the collector's passes cost a third
     try:
-        kept: list[tuple[Pair, Scored]] = []
-        bands: dict[str, int] = {}
-        for a, b in pairs:
+        likely = Screen(params, tf).likely(records, todo)
+        if len(todo) > len(likely):
+            result.bands["no_match"] = len(todo) - len(likely)
+        for i in likely:  # the rest are no_match whatever score says of them
+            a, b = todo[i]
             scored = score(records[a], records[b], params, tf)
-            bands[scored.band.value] = bands.get(scored.band.value, 0) + 1
+            result.bands[scored.band.value] = result.bands.get(scored.band.value, 0) + 1
             if scored.band.value != "no_match":
-                kept.append(((a, b), scored))
-        return kept, bands
+                result.kept.append(((a, b), scored))
+        return result
     finally:
         if collecting:
             gc.enable()
 
 
+def _people(pairs: list[Pair]) -> list[int]:
+    return sorted({i for pair in pairs for i in pair})
+
+
+def _load_and_score(batch: Batch) -> Result:
+    assert _engine is not None
+    assert _params is not None
+    with Session(_engine) as session:
+        records = load_records(session, _people(batch[0]))
+    return score_batch(records, batch, _params, _tf)
+
+
+def _shared_url(session: Session) -> str | None:
+    """The database's URL, if another process can open the same database."""
+    url = session.get_bind().engine.url
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return None
+    if "mode=memory" in str(url):
+        return None
+    return url.render_as_string(hide_password=False)
+
+
 def score_all(
+    session: Session,
     batches: Iterable[Batch],
     params: ModelParams,
     tf: TermFrequencies | None,
@@ -67,22 +119,23 @@ def score_all(
     workers: int,
     pairs: int,
 ) -> Iterator[Result]:
-    """Results of ``score_batch`` for each batch, in order."""
-    if workers <= 1 or pairs < PARALLEL_FROM:
+    """A ``Result`` for each batch, in order."""
+    url = _shared_url(session)
+    if workers <= 1 or pairs < PARALLEL_FROM or url is None:
         for batch in batches:
-            yield score_batch(batch, params, tf)
+            yield score_batch(load_records(session, _people(batch[0])), batch, params, tf)
         return
     # Spawned, not forked: a fork of a process holding threads or sockets is not safe.
     pool = ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_start,
-        initargs=(params, tf),
+        initargs=(params, tf, url),
     )
     try:
         pending: deque[Future[Result]] = deque()
         for batch in batches:
-            pending.append(pool.submit(score_batch, batch))
+            pending.append(pool.submit(_load_and_score, batch))
             if len(pending) > workers:
                 yield pending.popleft().result()
         while pending:

@@ -1,0 +1,289 @@
+"""The total weight of many pairs at once, for batch jobs that keep only the likely ones.
+
+``score`` prepares both records and explains every comparison, tens of microseconds a
+pair; a million-person dedupe scores hundreds of thousands of pairs and keeps a tenth. The
+levels of one comparison depend on a few fields of each side only (the sex on the sex, the
+names on the names), and those values repeat across pairs: two women, two "John Smith"s,
+two people of Kent. So each group of comparisons is levelled once per distinct pair of
+values, by the level functions ``compare`` uses (on the prepared record, or for names,
+date of birth and phone on a stand-in holding just what ``prepare`` makes of them), and a
+pair's total is looked up and summed in ``score``'s order: the same float, not an estimate
+(``_name_levels`` and the term-frequency step restate ``compare``'s and ``score``'s; a test
+holds every weight equal). ``Screen.likely`` says which pairs can be anything but
+``no_match``; only those need ``score`` and its explanation.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, NamedTuple, cast
+
+from reunify.domain.dates import AgeRange, BirthDate
+from reunify.domain.types import Sex
+from reunify.matching import address_levels as address
+from reunify.matching import fact_levels as facts
+from reunify.matching.comparisons import (
+    ADDRESS_2,
+    BIRTH,
+    CITY,
+    COMPARISONS,
+    DESCRIPTION,
+    EMAIL,
+    FAMILY_NAME,
+    GIVEN_NAME,
+    NAME_ORDER,
+    PHONE,
+    POSTCODE,
+    SEX,
+    STATE,
+    STREET,
+    STREET_NUMBER,
+    FactLevel,
+)
+from reunify.matching.fields import Phone, normalise_phone
+from reunify.matching.levels import Comparison
+from reunify.matching.model import ModelParams
+from reunify.matching.name_levels import compare_names
+from reunify.matching.prepared import FamilyName, GivenToken, PreparedRecord, prepare
+from reunify.matching.prepared import _names as name_features
+from reunify.matching.records import MatchRecord
+from reunify.matching.term_frequencies import TermFrequencies
+
+# A float sums the same way twice; this only absorbs the inversion of the sigmoid.
+_SLACK = 1e-6
+
+Key = Any  # a hashable tuple of a record's fields, or one field
+Levels = tuple[tuple[int, str | None], ...]  # (level, agreeing term) per comparison
+LevelsOf = Callable[[Any, Any], Levels]  # of two sides: prepared records or stand-ins
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    """Comparisons whose levels depend only on ``key`` of each side."""
+
+    fields: tuple[str, ...]  # comparison names, in ``COMPARISONS`` order
+    key: Callable[[MatchRecord], Key]
+    empty: Callable[[Key], bool]  # unknown on this side: every level is null
+    levels: LevelsOf
+    # What the levels read of a side, when that is much less than ``prepare`` computes:
+    # the attributes of ``PreparedRecord`` they read, computed the same way.
+    stand_in: Callable[[MatchRecord], Any] | None = None
+
+
+class _NameSide(NamedTuple):
+    given: tuple[GivenToken, ...]
+    family: tuple[FamilyName, ...]
+    swap_given: tuple[GivenToken, ...]
+    swap_family: tuple[FamilyName, ...]
+    unidentified: bool
+
+
+def _name_side(record: MatchRecord) -> _NameSide:
+    names = name_features(record.names, record.full_names)  # as ``prepare`` makes them
+    return _NameSide(
+        names.given, names.family, names.swap_given, names.swap_family, record.unidentified
+    )
+
+
+class _BirthSide(NamedTuple):
+    birth_date: BirthDate | None
+    age: AgeRange | None
+    reference_date: date
+
+
+def _birth_side(record: MatchRecord) -> _BirthSide:
+    return _BirthSide(record.birth_date, record.age, record.reference_date or date.today())
+
+
+class _PhoneSide(NamedTuple):
+    phone: Phone | None
+
+
+def _phone_side(record: MatchRecord) -> _PhoneSide:
+    return _PhoneSide(normalise_phone(record.phone))
+
+
+def _rule_index(position: int) -> int:
+    return 0 if position < 0 else position + 1  # as ``compare`` shifts a rule's position
+
+
+def _name_levels(left: _NameSide, right: _NameSide) -> Levels:
+    """``compare``'s given name, family name and name order levels."""
+    names = compare_names(cast(PreparedRecord, left), cast(PreparedRecord, right))
+    given, family = _rule_index(names.given), _rule_index(names.family)
+    if left.unidentified or right.unidentified:
+        given = 0 if given == GIVEN_NAME.else_index else given
+        family = 0 if family == FAMILY_NAME.else_index else family
+    agree = given not in (0, GIVEN_NAME.else_index) or family not in (0, FAMILY_NAME.else_index)
+    order = 0 if not agree else NAME_ORDER.index("swapped" if names.swapped else "as_entered")
+    return ((given, names.given_term), (family, names.family_term), (order, None))
+
+
+def _fact(comparison: Comparison, level_of: FactLevel) -> LevelsOf:
+    def levels(left: Any, right: Any) -> Levels:
+        level = level_of(left, right)
+        index = 0 if level is None else comparison.index(level)
+        term = left.city if comparison is CITY and index == _CITY_EXACT else None
+        return ((index, term),)
+
+    return levels
+
+
+def _address_levels(left: PreparedRecord, right: PreparedRecord) -> Levels:
+    return tuple(
+        (0 if level is None else comparison.index(level), None)
+        for comparison, level in (
+            (STREET_NUMBER, address.street_number_level(left, right)),
+            *zip((STREET, ADDRESS_2), address.address_lines(left, right), strict=True),
+        )
+    )
+
+
+def _one(comparison: Comparison, level_of: FactLevel) -> _Group:
+    """A comparison of one field of the record (of its name), unknown when empty."""
+    name = comparison.name
+    return _Group((name,), lambda r: getattr(r, name), lambda v: not v, _fact(comparison, level_of))
+
+
+_CITY_EXACT = CITY.index("exact")
+GROUPS: tuple[_Group, ...] = (
+    _Group(
+        ("given_name", "family_name", "name_order"),
+        lambda r: (r.names, r.full_names, r.unidentified),
+        lambda k: not (k[0] or k[1]),
+        _name_levels,
+        _name_side,
+    ),
+    _Group(
+        ("birth",),
+        lambda r: (r.birth_date, r.age, r.reference_date),
+        lambda k: k[0] is None and k[1] is None,
+        _fact(BIRTH, facts.birth_level),
+        _birth_side,
+    ),
+    _Group(
+        ("sex",),
+        lambda r: r.sex,
+        lambda v: v in (None, Sex.UNKNOWN),
+        _fact(SEX, facts.sex_level),
+    ),
+    _Group(
+        ("phone",), lambda r: r.phone, lambda v: not v, _fact(PHONE, facts.phone_level), _phone_side
+    ),
+    _one(EMAIL, facts.email_level),
+    _Group(
+        ("street_number", "street", "address_2"),
+        lambda r: (r.street, r.address_2),
+        lambda k: not (k[0] or k[1]),
+        _address_levels,
+    ),
+    _one(CITY, address.city_level),
+    _one(POSTCODE, address.postcode_level),
+    _one(STATE, address.state_level),
+    _one(DESCRIPTION, facts.description_level),
+)
+
+_ORDER = tuple(c.name for c in COMPARISONS)
+if tuple(f for g in GROUPS for f in g.fields) != _ORDER:  # pragma: no cover - a new comparison
+    raise RuntimeError("batch_weights.GROUPS must cover COMPARISONS, in order")
+
+
+class Screen:
+    """Weights of pairs of records under one set of parameters (and term frequencies)."""
+
+    def __init__(self, params: ModelParams, tf: TermFrequencies | None) -> None:
+        self.params = params
+        self.tf = tf
+        slope, intercept = params.calibration
+        rules = params.decision
+        odds = math.log2(rules.uncertain_probability / (1 - rules.uncertain_probability))
+        # Below this weight a pair's probability is under the uncertain band's: no_match.
+        self.floor = (odds - intercept) / slope - _SLACK if slope > 0 else -math.inf
+
+    def _weights(self, g: int, left: Any, right: Any) -> tuple[float, ...]:
+        """The group's weights for one pair of records, as ``score`` weighs them."""
+        group = GROUPS[g]
+        params, tf = self.params, self.tf
+        out: list[float] = []
+        for name, (level, term) in zip(group.fields, group.levels(left, right), strict=True):
+            i = _ORDER.index(name)
+            weight = params.weights[i][level]
+            if tf is not None and term is not None and COMPARISONS[i].levels[level].tf:
+                frequency = tf.frequency(name, term)
+                tf_mu = params.tf_m[i]
+                if frequency is not None and tf_mu is not None:
+                    u_term = max(frequency, params.tf_minimum_u)
+                    weight += params.tf_weight * math.log2(tf_mu[1] / u_term)
+            out.append(weight)
+        return tuple(out)
+
+    def _group(
+        self,
+        g: int,
+        records: Mapping[int, MatchRecord],
+        pairs: Sequence[tuple[int, int]],
+        prepared: Callable[[int], PreparedRecord],
+    ) -> list[tuple[float, ...]]:
+        """One group's weights for each pair, computed once per distinct pair of values."""
+        group = GROUPS[g]
+        nulls = (0.0,) * len(group.fields)
+        codes: dict[Key, int] = {}
+        stand_ins: list[Any] = []  # the first person with each value stands for them all
+        of: dict[int, int] = {}  # person -> code, -1 when the group is unknown for them
+        for pid, record in records.items():
+            key = group.key(record)
+            code = codes.get(key)
+            if code is None:
+                code = -1 if group.empty(key) else len(stand_ins)
+                codes[key] = code
+                if code >= 0:
+                    stand_ins.append(pid if group.stand_in is None else group.stand_in(record))
+            of[pid] = code
+        memo: dict[tuple[int, int], tuple[float, ...]] = {}
+        out: list[tuple[float, ...]] = []
+        for a, b in pairs:
+            ca, cb = of[a], of[b]
+            if ca < 0 or cb < 0:
+                out.append(nulls)
+                continue
+            found = memo.get((ca, cb))
+            if found is None:
+                left, right = stand_ins[ca], stand_ins[cb]
+                if group.stand_in is None:
+                    left, right = prepared(left), prepared(right)
+                found = memo[(ca, cb)] = self._weights(g, left, right)
+            out.append(found)
+        return out
+
+    def weights(
+        self, records: Mapping[int, MatchRecord], pairs: Sequence[tuple[int, int]]
+    ) -> list[float]:
+        """``score(records[a], records[b], params, tf).weight`` for each pair, exactly."""
+        ready: dict[int, PreparedRecord] = {}
+
+        def prepared(pid: int) -> PreparedRecord:
+            found = ready.get(pid)
+            if found is None:
+                found = ready[pid] = prepare(records[pid])
+            return found
+
+        columns = [self._group(g, records, pairs, prepared) for g in range(len(GROUPS))]
+        prior = self.params.prior_weight
+        out: list[float] = []
+        for row in zip(*columns, strict=True):
+            total: float = 0
+            for found in row:
+                for weight in found:  # one at a time, in order: score's very sum
+                    total += weight
+            out.append(prior + total)
+        return out
+
+    def likely(
+        self, records: Mapping[int, MatchRecord], pairs: Sequence[tuple[int, int]]
+    ) -> list[int]:
+        """Positions of the pairs ``score`` could band other than ``no_match``."""
+        floor = self.floor
+        return [i for i, w in enumerate(self.weights(records, pairs)) if w >= floor]
