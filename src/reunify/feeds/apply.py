@@ -178,6 +178,12 @@ _HANDLERS = {
 }  # fmt: skip
 
 
+# The effects whose writes all go through ``Run.move`` and ``people``, so the chunk's caches
+# stay right; after any other one, the chunk forgets them (see ``chunk``).
+_CACHED = (UpdatePerson, Admit, Transfer, ConfirmLocation, Discharge, TemporaryMove,
+           LeaveOfAbsence, Swap)  # fmt: skip
+
+
 def apply_event(
     session: Session, feed: Feed, facility_map: FacilityMap, event: AdtEvent
 ) -> Applied:
@@ -187,6 +193,13 @@ def apply_event(
         if isinstance(effect, Ignore):
             run.notes.append(effect.reason)
             continue
+        cached = feed.chunk is not None and isinstance(effect, _CACHED)
+        if feed.chunk is not None and not cached:
+            # It reads rows as the database returns them (not as remembered), and may
+            # change movements the chunk remembers.
+            feed.chunk.forget()
         _HANDLERS[type(effect)](run, effect)  # type: ignore[operator]
+        if feed.chunk is not None and not cached:
+            feed.chunk.forget()
     state = "applied" if run.changed else "ignored"
     return Applied(state, run.person_id, "; ".join(run.notes))

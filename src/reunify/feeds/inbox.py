@@ -17,6 +17,7 @@ saved in the row, and only sent by the caller after the transaction commits. Cho
   as ``pending`` and ``apply_pending`` applies them later, in event-time order, in chunks of
   one transaction (``chunk``). A content error or an apply failure then cannot change the
   ACK already sent; it is recorded (state ``error``, audit event ``hl7:message:error``).
+  The chunk's message states are set together at its end, so that they flush as one batch.
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ class Context:
     policy: AckPolicy
     channel: str
     inline: bool = True  # apply in the storing transaction; else leave pending
+    fast: bool = True  # record movements with the chunk's caches (``fastmove``)
 
 
 Key = tuple[str, str, str]
@@ -136,7 +138,7 @@ def receive_many(session: Session, ctx: Context, raws: list[bytes]) -> list[Rece
     parsed = [_parse(raw) for raw in raws]
     known = stored(session, {p.key for p in parsed if p.key is not None})
     rows: list[tuple[h.Hl7Message, bool]] = []
-    chunk = Chunk(session)
+    chunk = Chunk(session, fast=ctx.fast)
     for p in parsed:
         if p.key is not None and p.key in known:
             rows.append((known[p.key], True))
@@ -184,8 +186,11 @@ def _store(session: Session, ctx: Context, p: _Parsed, chunk: Chunk) -> h.Hl7Mes
 
 
 def _apply(
-    session: Session, ctx: Context, row: h.Hl7Message, decision: AckDecision, chunk: Chunk
-) -> tuple[AckDecision, str, str]:
+    session: Session, ctx: Context, row: h.Hl7Message, decision: AckDecision, chunk: Chunk,
+    *, now: bool = True,
+) -> tuple[AckDecision, str, str]:  # fmt: skip
+    """Apply in a savepoint. The row's ``person_id`` is set at once, or with ``now=False`` in
+    ``chunk.finished`` (set with the state at the end: one batch of updates, not one each)."""
     event = decision.event
     assert event is not None
     actor = f"hl7/{event.sending_application}@{event.sending_facility}"[:120]
@@ -197,7 +202,10 @@ def _apply(
     except Exception as exc:  # the savepoint is rolled back; the message stays ours
         chunk.restore()
         return _failed(session, ctx, row, decision, actor, exc)
-    row.person_id = applied.person_id
+    if now:
+        row.person_id = applied.person_id
+    else:
+        chunk.persons[row.id] = applied.person_id
     return decision, applied.state, applied.note
 
 
@@ -252,8 +260,11 @@ def apply_pending(
         .with_for_update(skip_locked=True)
     )
     done = 0
-    chunk = Chunk(session)
-    for row in session.scalars(stmt):
+    chunk = Chunk(session, fast=ctx.fast)
+    rows = list(session.scalars(stmt))
+    chunk.expect(f"{r.sending_application}|{r.sending_facility}|{r.control_id}" for r in rows)
+    finished: list[tuple[h.Hl7Message, str, str]] = []
+    for row in rows:
         try:
             message = parse_message(row.raw)
             tz = ctx.facilities.timezone(message.header(4), ctx.default_tz)
@@ -261,7 +272,7 @@ def apply_pending(
         except Hl7Error as exc:  # stored on its header alone (``intake``)
             decision = AckDecision(exc.ack_code, (exc.issue,))
         if decision.accepted:
-            answer, state, text = _apply(session, ctx, row, decision, chunk)
+            answer, state, text = _apply(session, ctx, row, decision, chunk, now=False)
             if answer.code is AckCode.AR:
                 log.warning("HL7 message %s left pending: %s", row.id, text)
                 break  # no open incident yet: try again later, in the same order
@@ -272,10 +283,14 @@ def apply_pending(
                 session, "hl7:message:error", actor="hl7/applier", subject_type="hl7_message",
                 subject_id=row.id, incident_id=ctx.incident_id, data={"error": text},
             )  # fmt: skip
-        row.state, row.error = state, text
+        finished.append((row, state, text))
         done += 1
         if deadline is not None and time.monotonic() > deadline:
             break
+    for row, state, text in finished:  # together, so that they flush as one batch
+        row.state, row.error = state, text
+        if row.id in chunk.persons:
+            row.person_id = chunk.persons[row.id]
     chunk.settle()
     session.flush()
     return done

@@ -166,11 +166,17 @@ def ensure(
     if linked is not None:
         _add_missing(session, linked, ref.identifiers, known)
         return linked, False
+    chunk = feed.chunk
+    if chunk is not None:  # register_person reads the incident: keep it for the next one
+        chunk.held.setdefault(
+            (t.Incident, feed.incident_id), session.get(t.Incident, feed.incident_id)
+        )
     row = register_person(
-        session, feed.incident_id, person, actor=feed.actor, reindex=feed.chunk is None
+        session, feed.incident_id, person, actor=feed.actor, reindex=chunk is None
     )
-    if feed.chunk is not None:
-        feed.chunk.reindex(row.id)
+    if chunk is not None:
+        chunk.reindex(row.id)
+        chunk.fresh.add(row.id)  # no movements, no whereabouts yet
     return row, True
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from reunify import domain
 from reunify.domain.types import Status
+from reunify.feeds import fastmove
 from reunify.feeds import people as feed_people
 from reunify.feeds.facilities import FacilityMap, FacilityRef
 from reunify.feeds.people import Feed
@@ -72,6 +73,10 @@ class Run:
         chunk = self.feed.chunk
         if chunk is None:
             row, created = record_movement(self.session, draft, actor=self.feed.actor)
+        elif chunk.fast:
+            row, created = fastmove.record(
+                self.session, chunk, person, draft, actor=self.feed.actor
+            )
         else:
             row, created = record_movement(
                 self.session, draft, actor=self.feed.actor, on_change=chunk.on_change
