@@ -13,10 +13,12 @@ saved in the row, and only sent by the caller after the transaction commits. Cho
   their key, so that the sender may resend the same message later, as AR invites.
 - A failure of the database itself (not an integrity or data error, which are about the
   content) is not caught here: the caller's transaction fails and it answers AR.
-- With ``--apply deferred`` the ACK only says "stored" (the header was checked): rows wait
-  as ``pending`` and ``apply_pending`` applies them later, in event-time order, in chunks of
-  one transaction (``chunk``). A content error or an apply failure then cannot change the
-  ACK already sent; it is recorded (state ``error``, audit event ``hl7:message:error``).
+- With ``--apply deferred`` the ACK says "stored" once the header and the content
+  ``map_adt`` would refuse were checked (``intake.prepare``: the same AE as inline mode):
+  rows wait as ``pending`` and ``apply_pending`` applies them later, in event-time order, in
+  chunks of one transaction (``chunk``). A failure found only then (a value the database
+  refuses) cannot change the ACK already sent; it is recorded (state ``error``, audit event
+  ``hl7:message:error``).
   The chunk's message states are set together at its end, so that they flush as one batch.
 """
 

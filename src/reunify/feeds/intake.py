@@ -1,12 +1,14 @@
 """The fast way in: store messages durably on the header alone, many per statement.
 
-With ``--apply deferred`` the ACK only says "stored", so the receiver needs no more than MSH
-(and EVN for the event time the applier orders by) before the commit: ``prepare`` parses the
-message lazily, checks the header (AR for type, version, processing ID; AE for a missing
-control ID, trigger or time) and builds the ACK; ``store`` inserts a whole batch with one
-``INSERT ... ON CONFLICT DO NOTHING RETURNING`` and one look-up for the repeats. The full
-mapping and applying happen after the commit (``inbox.apply_pending``); a content error
-found then is recorded on the row and in the audit log, since the AA is already sent.
+With ``--apply deferred`` the ACK says "stored and well-formed", so the receiver reads no
+more than it must before the commit: ``prepare`` parses the message lazily, checks the header
+(AR for type, version, processing ID; AE for a missing control ID, trigger or time) and the
+content ``map_adt`` would refuse (``check_content``: AE for a handled event without its PID,
+PV1, PV1-3 or MRG, with the same ERR as inline mode), and builds the ACK; ``store`` inserts
+a whole batch with one ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` and one look-up for
+the repeats. The full mapping and applying happen after the commit
+(``inbox.apply_pending``); what fails only then (a value the database refuses, say) is
+recorded on the row and in the audit log, since the AA is already sent.
 
 Repeats of a stored (MSH-3, MSH-4, MSH-10), and repeats inside the batch, get the first
 message's ACK, byte for byte, and change nothing. ``ON CONFLICT DO NOTHING`` makes a repeat
@@ -29,6 +31,7 @@ from reunify.interop.hl7v2 import (
     AckDecision,
     Hl7Error,
     build_ack,
+    check_content,
     check_header,
     event_time,
     parse_message,
@@ -86,6 +89,7 @@ def prepare(raw: bytes, ctx: Context, now: datetime | None = None) -> Prepared:
             tz = ctx.facilities.timezone(message.header(4), ctx.default_tz)
             try:
                 when = event_time(message, tz=tz)
+                check_content(message)  # AE for what map_adt would refuse, for microseconds
                 decision = AckDecision(AckCode.AA, message.warnings)
             except Hl7Error as exc:
                 decision = AckDecision(exc.ack_code, (exc.issue,))

@@ -44,10 +44,24 @@ def test_an_adt_is_accepted_on_its_header_with_its_key_and_event_time() -> None:
     assert p.values["event_time"] == datetime(2026, 11, 20, 14, 30, tzinfo=LA)
 
 
-def test_content_is_not_read_before_the_commit() -> None:
-    """An A02 without a location is an AE in inline mode; here it is AA, and the applier
-    finds the error (see test_feed_intake)."""
-    p = prepare(adt("A02", "C2", location=""), CTX)
+@pytest.mark.parametrize(
+    ("message", "where"),
+    [
+        (adt("A02", "C2", location=""), "PV1^1^3^1"),  # a transfer to nowhere
+        (adt("A04", "C3", ids=""), "PID^1^3^1"),  # nobody to register
+        (adt("A40", "C4"), "MRG^1^1^1"),  # a merge without the retired identifier
+    ],
+)
+def test_what_map_adt_would_refuse_is_an_ae_before_the_commit(message: bytes, where: str) -> None:
+    p = prepare(message, CTX)
+    assert (p.code, p.state) == (AckCode.AE, "error")
+    err = next(s for s in p.ack.split(b"\r") if s.startswith(b"ERR"))
+    assert err.split(b"|")[2] == where.encode()
+    assert p.key is not None  # stored under its key: a resend gets the same AE
+
+
+def test_content_beyond_the_checks_is_left_to_the_applier() -> None:
+    p = prepare(adt("A04", "C5", sex="Q", dob="not a date"), CTX)  # warnings, not errors
     assert (p.code, p.state) == (AckCode.AA, "pending")
 
 
