@@ -22,7 +22,8 @@ from reunify.cli.options import db_option, open_database
     default="inline",
     show_default=True,
     help="inline: apply before answering (AE if applying fails); deferred: answer once "
-    "stored, apply pending messages in event-time order when idle.",
+    "stored and checked (AE for missing PID, PV1, location or merge identifiers), apply "
+    "pending messages in event-time order in the background: for surges.",
 )
 @incident_option
 @alias_option
