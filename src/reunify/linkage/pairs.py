@@ -18,8 +18,8 @@ square. In a registry of fewer than ``WHOLESALE_BELOW`` people a group of at mos
 worth scoring (two people of five thousand born the same day are a coincidence; of a
 million, thirty are not). No pair is taken from a split (or a phone or email group) of
 more than ``MAX_GROUP`` people: a fact shared by so many says little about any two.
-Everything is read from the key index, in two passes (each person's facts, then the
-groups), never from ``people``.
+Everything is read from the key index, one pass per kind of key (each person's facts
+and the groups at once), never from ``people``.
 """
 
 from __future__ import annotations
@@ -45,16 +45,31 @@ Fact = tuple[str, object]  # ("s", sound), ("i", initials), ("h", household), ("
 
 
 def _rows(session: Session, kind: str) -> Iterator[tuple[str, int]]:
-    """(key, person) for one kind of key, in key order (a range of the key index)."""
+    """(key, person) for one kind of key, in key order (a range of the key index).
+
+    Millions of rows, read in batches: from SQLite through its own cursor, as plain tuples
+    (result rows cost more than the reading); elsewhere from a server-side cursor."""
     k = _KEYS.c
     stmt = (
         select(k.key, k.person_id)
         .where(k.key >= f"{kind}:", k.key < f"{kind};")
         .order_by(k.key, k.person_id)
-        .execution_options(yield_per=_READ_BATCH)
     )
-    for rows in session.execute(stmt).partitions():  # in batches: millions of rows
-        yield from rows
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        batches = session.execute(stmt.execution_options(yield_per=_READ_BATCH)).partitions()
+        for rows in batches:
+            yield from rows
+        return
+    # The only values are the kind's bounds, two constants: safe to write into the SQL.
+    sql = str(stmt.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    result = connection.exec_driver_sql(sql)
+    try:
+        cursor = result.cursor
+        while rows := cursor.fetchmany(_READ_BATCH):
+            yield from rows
+    finally:
+        result.close()
 
 
 @dataclass
@@ -77,24 +92,46 @@ def _household(key: str) -> Fact:
     return ("h", hash(key))  # a hash, not the key: a million people's keys are a lot of text
 
 
-def _facts(session: Session) -> _Facts:
+def _grouped(
+    rows: Iterable[tuple[str, int]], groups: list[tuple[str, list[int]]]
+) -> Iterator[tuple[str, int]]:
+    """The rows, passed on, while the groups of more than one are kept (keys in order)."""
+    group: list[int] = []
+    current = ""
+    for key, pid in rows:
+        if key != current:
+            if len(group) > 1:
+                groups.append((current, group))
+            group, current = [], key
+        group.append(pid)
+        yield key, pid
+    if len(group) > 1:
+        groups.append((current, group))
+
+
+def _facts(session: Session) -> tuple[_Facts, dict[str, list[tuple[str, list[int]]]]]:
+    """Each person's facts, and the groups of the keys they were read from: one pass over
+    the key index each (the name and date-of-birth keys are millions of rows)."""
     top = int(session.scalar(select(func.max(_KEYS.c.person_id))) or 0)
     facts = _Facts(top)
+    groups: dict[str, list[tuple[str, list[int]]]] = {
+        kind: [] for kind in ("nm", "db", *_HOUSEHOLD)
+    }
     names: dict[int, set[Fact]] = {}
-    for key, pid in _rows(session, "nm"):
+    for key, pid in _grouped(_rows(session, "nm"), groups["nm"]):
         sounds = key[3:].split("|")  # both names' sounds, sorted: so are their initials
         found = names.setdefault(pid, set())
         found.update(("s", hash(sound)) for sound in sounds)
         found.add(("i", "".join(sound[:1] for sound in sounds)))
-    for key, pid in _rows(session, "db"):
+    for key, pid in _grouped(_rows(session, "db"), groups["db"]):
         facts.births[pid] = int(key[3:].replace("-", ""))  # day and month sorted: fine
     households: dict[int, set[Fact]] = {}
     for kind in _HOUSEHOLD:
-        for key, pid in _rows(session, kind):
+        for key, pid in _grouped(_rows(session, kind), groups[kind]):
             households.setdefault(pid, set()).add(_household(key))
     facts.names = {pid: tuple(found) for pid, found in names.items()}
     facts.households = {pid: tuple(found) for pid, found in households.items()}
-    return facts
+    return facts, groups
 
 
 def _seconds(kind: str, key: str, pid: int, facts: _Facts) -> Iterable[Fact]:
@@ -128,11 +165,12 @@ def _groups(session: Session, kind: str) -> Iterator[tuple[str, list[int]]]:
 
 def candidate_pairs(session: Session, *, max_group: int = MAX_GROUP) -> list[tuple[int, int]]:
     """Distinct (lower id, higher id) pairs worth scoring (see the module docstring)."""
-    facts = _facts(session)
+    facts, read = _facts(session)
     small = SMALL_GROUP if facts.size < WHOLESALE_BELOW else 1
     found: set[tuple[int, int]] = set()
     for kind in ("nm", "db", *_HOUSEHOLD, *_ALONE):
-        for key, group in _groups(session, kind):
+        groups = read.pop(kind) if kind in read else _groups(session, kind)
+        for key, group in groups:
             members = sorted(set(group))
             if kind in _ALONE or len(members) <= small:
                 if len(members) <= max_group:

@@ -230,18 +230,31 @@ class Screen:
         """One group's weights for each pair, computed once per distinct pair of values."""
         group = GROUPS[g]
         nulls = (0.0,) * len(group.fields)
+        key_of, empty = group.key, group.empty
         codes: dict[Key, int] = {}
-        stand_ins: list[Any] = []  # the first person with each value stands for them all
+        firsts: list[int] = []  # the first person with each value stands for them all
         of: dict[int, int] = {}  # person -> code, -1 when the group is unknown for them
         for pid, record in records.items():
-            key = group.key(record)
+            key = key_of(record)
             code = codes.get(key)
             if code is None:
-                code = -1 if group.empty(key) else len(stand_ins)
+                code = -1 if empty(key) else len(firsts)
                 codes[key] = code
                 if code >= 0:
-                    stand_ins.append(pid if group.stand_in is None else group.stand_in(record))
+                    firsts.append(pid)
             of[pid] = code
+        # A value's stand-in (or prepared record) is made when a pair first needs it: a
+        # phone number is worth normalising only if the other side has one too.
+        sides: dict[int, Any] = {}
+
+        def side(code: int) -> Any:
+            found = sides.get(code)
+            if found is None:
+                pid = firsts[code]
+                make = group.stand_in
+                found = sides[code] = prepared(pid) if make is None else make(records[pid])
+            return found
+
         memo: dict[tuple[int, int], tuple[float, ...]] = {}
         out: list[tuple[float, ...]] = []
         for a, b in pairs:
@@ -251,10 +264,7 @@ class Screen:
                 continue
             found = memo.get((ca, cb))
             if found is None:
-                left, right = stand_ins[ca], stand_ins[cb]
-                if group.stand_in is None:
-                    left, right = prepared(left), prepared(right)
-                found = memo[(ca, cb)] = self._weights(g, left, right)
+                found = memo[(ca, cb)] = self._weights(g, side(ca), side(cb))
             out.append(found)
         return out
 
