@@ -136,14 +136,6 @@ def _reproject(
             current = t.Whereabouts(person_id=person_id)
             session.add(current)
         chunk.held[key] = current
-    last = next((r for r in rows if r.id == where.last_movement_id), None)
-    current.status = where.status.value
-    current.condition = where.condition.value if where.condition else None
-    current.facility_id = ids.get(where.facility_code) if where.facility_code else None
-    current.location_id = last.location_id if last else None
-    current.destination_id = ids.get(where.destination_code) if where.destination_code else None
-    current.since = where.since
-    current.last_movement_id = where.last_movement_id
-    current.updated_at = datetime.now(UTC)
+    movements.write_whereabouts(current, where, rows, ids)
     session.flush()
     return where

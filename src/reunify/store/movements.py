@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -93,6 +94,19 @@ def reproject(session: Session, person_id: int) -> domain.Whereabouts:
     if current is None:
         current = t.Whereabouts(person_id=person_id)
         session.add(current)
+    write_whereabouts(current, where, rows, ids)
+    session.flush()
+    return where
+
+
+def write_whereabouts(
+    current: t.Whereabouts,
+    where: domain.Whereabouts,
+    rows: Sequence[t.Movement],
+    ids: Mapping[str, int],
+) -> None:
+    """Set the stored projection to ``where`` (``rows``: the person's movements; ``ids``:
+    facility id by code)."""
     last = next((r for r in rows if r.id == where.last_movement_id), None)
     current.status = where.status.value
     current.condition = where.condition.value if where.condition else None
@@ -102,5 +116,3 @@ def reproject(session: Session, person_id: int) -> domain.Whereabouts:
     current.since = where.since
     current.last_movement_id = where.last_movement_id
     current.updated_at = datetime.now(UTC)
-    session.flush()
-    return where
