@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any
 
 import click
@@ -30,6 +32,9 @@ class ReportingGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:  # the reader went away (``| head``): stop quietly, as cat does
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no flush error
+            ctx.exit(1)
         except (DomainError, ValidationError, OperationalError, DBAPIError, OSError) as exc:
             click.echo(f"error: {one_line(exc)}", err=True)
             ctx.exit(1)
