@@ -46,8 +46,7 @@ _BULK_PRAGMAS = {
 REBUILD_INDEX_BELOW = 200_000
 # Tables a large load changed: PostgreSQL's planner needs their statistics, and its
 # index-only scans of ``match_keys`` need the visibility map that only VACUUM sets (before
-# it, every key looked up also reads the table: look-ups at a million people were 2.5
-# times slower until autovacuum came by).
+# it, every key looked up also reads the table, until autovacuum comes by).
 _LOADED = "people, person_names, identifiers, person_addresses, match_keys"
 
 

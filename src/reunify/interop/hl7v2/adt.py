@@ -267,13 +267,17 @@ class _Envelope:
     times: tuple[datetime | None, datetime | None, datetime | None]  # MSH-7, EVN-2, EVN-6
 
 
-def _envelope(message: Message, r: Reader) -> _Envelope:
-    """Trigger, control ID and times: what every ADT needs, checked before its content."""
+def _require_adt(message: Message) -> None:
     if message.message_type != "ADT":
         raise Hl7Error(
             "MSH", 9, ErrorCode.UNSUPPORTED_MESSAGE_TYPE,
             f"message type {message.message_type or '(none)'} is not ADT", component=1,
         )  # fmt: skip
+
+
+def _envelope(message: Message, r: Reader) -> _Envelope:
+    """Trigger, control ID and times: what every ADT needs, checked before its content."""
+    _require_adt(message)
     evn = message.segment("EVN")
     evn_type = evn.field(1).text().strip().upper() if evn else ""
     trigger = message.trigger
@@ -299,11 +303,7 @@ def event_time(message: Message, *, tz: tzinfo) -> datetime:
     time. A receiver calls it before the commit, so it reads no more than it must: the
     first usable time, and no warnings.
     """
-    if message.message_type != "ADT":
-        raise Hl7Error(
-            "MSH", 9, ErrorCode.UNSUPPORTED_MESSAGE_TYPE,
-            f"message type {message.message_type or '(none)'} is not ADT", component=1,
-        )  # fmt: skip
+    _require_adt(message)
     evn = message.segment("EVN")
     if not message.trigger and not (evn and evn.field(1).text().strip()):
         raise Hl7Error("MSH", 9, ErrorCode.UNSUPPORTED_EVENT, "no trigger event", component=2)

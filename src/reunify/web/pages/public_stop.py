@@ -9,9 +9,9 @@ unsubscribe (RFC 8058) POST ``List-Unsubscribe=One-Click`` to the same address.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from reunify.families import subscriptions
@@ -41,13 +41,17 @@ def ask(request: Request, session: SessionDep, token: str) -> Response:
 
 
 @router.post("/stop/{token}")
-async def stop(request: Request, session: SessionDep, token: str) -> Response:
+def stop(
+    request: Request,
+    session: SessionDep,
+    token: str,
+    one_click: Annotated[str, Form(alias="List-Unsubscribe")] = "",
+) -> Response:
     sub = subscriptions.by_stop_token(session, token)
     if sub is None:
         page = _page(request, session, "unknown")
         return show(request, "public/stop.html", page, status_code=404, forms=False)
-    body = (await request.body())[:200]
-    via = "one-click" if b"List-Unsubscribe=One-Click" in body else "page"
+    via = "one-click" if one_click == "One-Click" else "page"
     if subscriptions.stop(session, sub, via=via):
         session.commit()
     return show(request, "public/stop.html", _page(request, session, "stopped"), forms=False)
