@@ -12,7 +12,7 @@ import click
 
 from reunify.cli.options import db_option, open_database
 from reunify.linkage import dedupe as engine
-from reunify.linkage import index, service, train
+from reunify.linkage import index, service
 from reunify.store import audit
 
 
@@ -35,11 +35,13 @@ def dedupe(db_url: str | None, reindex: bool, retrain: bool) -> None:
         with database.session() as session:
             if reindex or index.is_stale(session):
                 click.echo(f"matching index rebuilt: {index.rebuild(session)} keys", err=True)
+                session.commit()  # training may read the index from another process
             if retrain:
-                done = train.train(session)
+                done, params, summary = engine.train_and_run(session, actor="cli/dedupe")
                 click.echo(f"model {done.params.version} trained in {done.seconds:.1f} s", err=True)
-            params = service.prepare_run(session)
-            summary = engine.run(session, params, actor="cli/dedupe")
+            else:
+                params = service.prepare_run(session)
+                summary = engine.run(session, params, actor="cli/dedupe")
             audit.record_event(
                 session,
                 "cli:match:dedupe",

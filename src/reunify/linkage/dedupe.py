@@ -19,9 +19,9 @@ from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from reunify.domain.errors import Conflict, DomainError, NotFound
-from reunify.linkage import pool, terms
+from reunify.linkage import pool, terms, train
 from reunify.linkage.index import reindex_people
-from reunify.linkage.models import ensure_stored
+from reunify.linkage.models import current_params, ensure_stored, registry_size
 from reunify.linkage.pairs import candidate_pairs
 from reunify.linkage.records import incident_ids, load_records
 from reunify.matching import (
@@ -37,6 +37,8 @@ from reunify.store import tables as t
 from reunify.store.match_tables import MatchDecision, MatchKey
 
 SCORE_BATCH = 20_000
+# People: below this, starting a process to build the pairs costs more than it saves.
+BACKGROUND_PAIRS_FROM = 100_000
 WORKERS = min(2, os.cpu_count() or 1)
 
 _KEYS = cast(Table, MatchKey.__table__)
@@ -125,17 +127,44 @@ def _existing(session: Session, pairs: list[tuple[int, int]]) -> set[tuple[int, 
     return {(a, b) for a, b in session.execute(stmt)}
 
 
-def run(session: Session, params: ModelParams, *, actor: str, workers: int = WORKERS) -> Summary:
+def run(
+    session: Session,
+    params: ModelParams,
+    *,
+    actor: str,
+    workers: int = WORKERS,
+    pairs: list[tuple[int, int]] | None = None,
+) -> Summary:
     """Propose every likely duplicate pair in the registry (idempotent). ``workers``
-    processes score the pairs when there are many."""
+    processes score the pairs when there are many; ``pairs`` are the registry's
+    ``candidate_pairs`` if the caller built them already."""
     summary = Summary()
     tf = terms.for_params(session, params)
-    _propose(session, candidate_pairs(session), params, tf, actor, summary, workers)
+    if pairs is None:
+        pairs = candidate_pairs(session)
+    _propose(session, pairs, params, tf, actor, summary, workers)
     for incident_id, pairs in unidentified_pairs(session).items():
         local = unidentified_params(session, incident_id, params)
         ensure_stored(session, local)
         _propose(session, pairs, local, tf, actor, summary, workers)
     return summary
+
+
+def train_and_run(
+    session: Session, *, actor: str, workers: int = WORKERS
+) -> tuple[train.Training, ModelParams, Summary]:
+    """``reunify dedupe --train``: estimate the model from the registry, then propose its
+    likely duplicates. Training and building the candidate pairs each take one core for
+    seconds at a million people, so in a large registry another process builds the pairs
+    (from the committed key index) while this one trains."""
+    background = None
+    if workers > 1 and registry_size(session) >= BACKGROUND_PAIRS_FROM:
+        background = pool.elsewhere(session, candidate_pairs)
+    trained = train.train(session)
+    params = current_params(session)
+    ensure_stored(session, params)
+    pairs = background.result() if background is not None else None
+    return trained, params, run(session, params, actor=actor, workers=workers, pairs=pairs)
 
 
 def unidentified_params(session: Session, incident_id: int, params: ModelParams) -> ModelParams:

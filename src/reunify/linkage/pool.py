@@ -15,9 +15,10 @@ from __future__ import annotations
 import gc
 import multiprocessing
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session
@@ -27,6 +28,7 @@ from reunify.matching import MatchRecord, ModelParams, Scored, TermFrequencies, 
 from reunify.matching.batch_weights import Screen
 
 Pair = tuple[int, int]
+_T = TypeVar("_T")
 Batch = tuple[list[Pair], set[Pair]]  # pairs, and those of them decided before
 
 
@@ -132,6 +134,7 @@ def score_all(
         initializer=_start,
         initargs=(params, tf, url),
     )
+    finished = False
     try:
         pending: deque[Future[Result]] = deque()
         for batch in batches:
@@ -140,5 +143,42 @@ def score_all(
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+        finished = True
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        # Idle workers exit at once; after a failure nobody waits for the rest.
+        pool.shutdown(wait=finished, cancel_futures=True)
+
+
+class Elsewhere(Generic[_T]):
+    """A read-only job running in a process of its own over the committed database."""
+
+    def __init__(self, function: Callable[[Session], _T], url: str) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._pool = ProcessPoolExecutor(1, mp_context=context)
+        self._future = self._pool.submit(_run_elsewhere, function, url)
+
+    def result(self) -> _T:
+        try:
+            found = self._future.result()
+        except BaseException:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        self._pool.shutdown(wait=True)  # the worker is done: reap it
+        return found
+
+
+def _run_elsewhere(function: Callable[[Session], _T], url: str) -> _T:
+    engine = create_engine(url, pool_size=1)
+    try:
+        with Session(engine) as session:
+            return function(session)
+    finally:
+        engine.dispose()
+
+
+def elsewhere(session: Session, function: Callable[[Session], _T]) -> Elsewhere[_T] | None:
+    """Start ``function`` over what is committed to the session's database in another
+    process (so that the caller can do something else meanwhile), or ``None`` if no other
+    process can open that database."""
+    url = _shared_url(session)
+    return None if url is None else Elsewhere(function, url)

@@ -3,16 +3,21 @@ committed database) proposes exactly what the run in one process proposes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from reunify import domain
 from reunify.domain import IdentifierKind, Sex
 from reunify.linkage import dedupe, pool
+from reunify.linkage.pairs import candidate_pairs
 from reunify.linkage.service import prepare_run
 from reunify.store import Database
 from reunify.store import tables as t
-from reunify.store.match_tables import MatchDecision
+from reunify.store.match_tables import MatchDecision, MatchModel
 from reunify.tracking.service import register_person
 
 PEOPLE = [
@@ -78,3 +83,47 @@ def test_workers_propose_what_one_process_proposes(
     )  # fmt: skip
     again, _ = _proposals(linkage_db, workers=2)  # decided before: counted, not proposed
     assert (again.proposed, again.already) == (0, two_summary.proposed)
+
+
+def test_pairs_built_in_another_process_while_training(
+    linkage_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``dedupe --train`` builds the candidate pairs in another process while it trains:
+    the same pairs, the same proposals as training first and building them after."""
+    _register(linkage_db)
+    built: list[bool] = []
+    real = pool.elsewhere
+
+    def spy(session: Session, function: Callable[[Session], Any]) -> Any:
+        started = real(session, function)
+        built.append(started is not None)
+        return started
+
+    monkeypatch.setattr(pool, "elsewhere", spy)
+    with linkage_db.session() as session:
+        _, _, inline = dedupe.train_and_run(session, actor="test", workers=1)
+    assert built == []  # one worker: nothing in the background
+    _, alone = _proposals(linkage_db, workers=1)  # decided just now: counted, not proposed
+    with linkage_db.session() as session:
+        session.execute(delete(MatchDecision))
+        session.execute(delete(MatchModel))
+    monkeypatch.setattr(dedupe, "BACKGROUND_PAIRS_FROM", 0)
+    with linkage_db.session() as session:
+        _, _, background = dedupe.train_and_run(session, actor="test", workers=2)
+    assert built == [True]
+    assert (background.pairs, background.proposed, background.bands) == (
+        inline.pairs, inline.proposed, inline.bands,
+    )  # fmt: skip
+    assert background.pairs >= 5
+    _, again = _proposals(linkage_db, workers=1)
+    assert again == alone
+
+
+def test_a_job_elsewhere_reads_the_committed_database(linkage_db: Database) -> None:
+    _register(linkage_db)
+    with linkage_db.session() as session:
+        here = candidate_pairs(session)
+        there = pool.elsewhere(session, candidate_pairs)
+        assert there is not None
+        assert there.result() == here
+        assert len(here) >= 5
