@@ -30,7 +30,6 @@ from reunify.matching import (
     Scored,
     TermFrequencies,
     blocking_keys,
-    explain,
 )
 from reunify.store import audit, movements
 from reunify.store import tables as t
@@ -198,7 +197,7 @@ def _propose(
         incidents = incident_ids(session, sorted({a for (a, _), _ in kept}))
         rows = [proposal(scored, a, b, incidents.get(a), actor, now) for (a, b), scored in kept]
         summary.proposed += len(rows)
-        summary.confident += sum(s.band is Band.CONFIDENT for _, s in kept)
+        summary.confident += sum(p.band is Band.CONFIDENT for _, p in kept)
         if rows:
             session.execute(insert(cast(Table, MatchDecision.__table__)), rows)
 
@@ -215,14 +214,14 @@ def worth_proposing(scored: Scored, unidentified: bool) -> bool:
 
 
 def proposal(
-    scored: Scored, a: int, b: int, incident_id: int | None, actor: str, now: datetime
+    found: pool.Proposed, a: int, b: int, incident_id: int | None, actor: str, now: datetime
 ) -> dict[str, object]:
     """A ``match_decisions`` row proposing that people ``a`` < ``b`` are one person."""
     return {
         "incident_id": incident_id,
-        "person_id": a, "other_id": b, "probability": scored.probability,
-        "band": scored.band.value, "model_version": scored.model_version,
-        "why": {"lines": explain(scored)}, "state": "proposed",
+        "person_id": a, "other_id": b, "probability": found.probability,
+        "band": found.band.value, "model_version": found.model_version,
+        "why": {"lines": found.why}, "state": "proposed",
         "proposed_by": actor, "decided_by": "", "created_at": now, "decided_at": None,
     }  # fmt: skip
 

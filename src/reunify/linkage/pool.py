@@ -18,13 +18,21 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session
 
 from reunify.linkage.records import load_records
-from reunify.matching import MatchRecord, ModelParams, Scored, TermFrequencies, score
+from reunify.matching import (
+    Band,
+    MatchRecord,
+    ModelParams,
+    Scored,
+    TermFrequencies,
+    explain,
+    score,
+)
 from reunify.matching.batch_weights import Screen
 
 Pair = tuple[int, int]
@@ -32,9 +40,23 @@ _T = TypeVar("_T")
 Batch = tuple[list[Pair], set[Pair]]  # pairs, and those of them decided before
 
 
+class Proposed(NamedTuple):
+    """What a proposal stores of a scored pair; made where the pair is scored, so that
+    the explanation is written by the workers, not by the process storing the rows."""
+
+    probability: float
+    band: Band
+    model_version: str
+    why: list[str]
+
+
+def proposed(scored: Scored) -> Proposed:
+    return Proposed(scored.probability, scored.band, scored.model_version, explain(scored))
+
+
 @dataclass
 class Result:
-    kept: list[tuple[Pair, Scored]] = field(default_factory=list)  # not ``no_match``
+    kept: list[tuple[Pair, Proposed]] = field(default_factory=list)  # not ``no_match``
     bands: dict[str, int] = field(default_factory=dict)  # every pair scored, by band
     already: int = 0  # pairs decided before (both people still there)
 
@@ -83,7 +105,7 @@ def score_batch(
             scored = score(records[a], records[b], params, tf)
             result.bands[scored.band.value] = result.bands.get(scored.band.value, 0) + 1
             if scored.band.value != "no_match":
-                result.kept.append(((a, b), scored))
+                result.kept.append(((a, b), proposed(scored)))
         return result
     finally:
         if collecting:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from reunify.domain import AgeRange, BirthDate, DomainError, Sex
-from reunify.linkage import dedupe, terms
+from reunify.linkage import dedupe, pool, terms
 from reunify.linkage.models import current_params, ensure_stored
 from reunify.linkage.records import load_records, record_ids
 from reunify.linkage.search import find, find_ids
@@ -199,7 +199,8 @@ def propose_duplicates(session: Session, person_id: int, *, actor: str) -> list[
         if (a, b) in done:
             continue
         ensure_stored(session, local if found.model_version == local.version else params)
-        rows.append(MatchDecision(**dedupe.proposal(found, a, b, person.incident_id, actor, now)))
+        row = dedupe.proposal(pool.proposed(found), a, b, person.incident_id, actor, now)
+        rows.append(MatchDecision(**row))
     session.add_all(rows)
     session.flush()
     return rows
