@@ -1,20 +1,20 @@
 """Loading registered people as the matcher sees them, many at a time.
 
-Look-ups and batch jobs load candidates in three queries (people, their names, their
-addresses) for a whole list of ids, never one query per person, and build the same
-``MatchRecord`` that ``matching.from_person`` makes of a domain ``Person`` (a test holds
-the two to it), without building the domain objects in between.
+Look-ups and batch jobs load candidates in one query per few hundred ids (people with their
+names and addresses), never one query per person, and build the same ``MatchRecord`` that
+``matching.from_person`` makes of a domain ``Person`` (tests hold the two to it), without
+building the domain objects in between.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from datetime import datetime
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date, datetime
 from functools import lru_cache
-from typing import cast
+from typing import Any, TypeAlias, cast
 
 from sqlalchemy import Table, bindparam, select
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from reunify import domain
@@ -81,78 +81,142 @@ def build_record(
     pairs, full = names
     if not pairs and not full:
         return None
-    street, address_2, state = address
+    row = (
+        person_id, sex, birth_date, age_low, age_high, unidentified, description, city,
+        postcode, phone, email, created_at, *address,
+    )  # fmt: skip
+    return _record(row, pairs, full, None, None)
+
+
+Processor: TypeAlias = Callable[[Any], Any] | None
+
+
+def _record(
+    row: Sequence[Any],
+    pairs: Sequence[tuple[str, str]],
+    full: Sequence[str],
+    boolean: Processor,
+    created: Processor,
+) -> MatchRecord:
+    """``build_record`` of a named person from a row of ``_RECORD_ROWS`` (its first 15
+    columns) and the processors of its boolean and ``created_at`` values, if any."""
+    (pid, sex, birth, low, high, unidentified, description, city, postcode, phone, email,
+     created_at, street, address_2, state) = row[:15]  # fmt: skip
+    # Positional: keyword arguments cost a third of the record's construction.
     return MatchRecord(
-        record_id=str(person_id),
-        names=pairs,
-        full_names=full,
-        sex=_SEXES[sex] if sex in _SEXES else domain.Sex(sex),
-        birth_date=_birth(birth_date) if birth_date else None,
-        age=domain.AgeRange(age_low, age_high)
-        if age_low is not None and age_high is not None
-        else None,
-        phone=phone,
-        email=email,
-        city=city,
-        postcode=postcode,
-        street=street,
-        address_2=address_2,
-        state=state,
-        description=description,
+        str(pid),  # record_id
+        tuple(pairs),  # names
+        tuple(full),  # full_names
+        _SEXES[sex] if sex in _SEXES else domain.Sex(sex),
+        _birth(birth) if birth else None,
+        _age(low, high) if low is not None and high is not None else None,
+        phone,
+        email,
+        city,
+        postcode,
+        street or "",  # no ``person_addresses`` row: the outer join gives NULLs
+        address_2 or "",
+        state or "",
+        description,
         # An age is true on the day it was reported, not today.
-        reference_date=created_at.date() if created_at is not None else None,
-        unidentified=unidentified,
+        _reported(created, created_at),  # reference_date
+        boolean(unidentified) if boolean is not None else unidentified,
     )
 
 
-# Built once, with the ids bound at run time: a look-up loads records on every inquiry.
-_NAME_ROWS = (
-    select(_NAMES.c.person_id, _NAMES.c.given, _NAMES.c.family, _NAMES.c.full)
-    .where(_NAMES.c.person_id.in_(bindparam("ids", expanding=True)))
-    .order_by(_NAMES.c.person_id, _NAMES.c.id)
-)
-_ADDRESS_ROWS = select(
-    _ADDRESSES.c.person_id, _ADDRESSES.c.street, _ADDRESSES.c.address_2, _ADDRESSES.c.state
-).where(_ADDRESSES.c.person_id.in_(bindparam("ids", expanding=True)))
-_PERSON_ROWS = select(
-    _PEOPLE.c.id, _PEOPLE.c.sex, _PEOPLE.c.birth_date, _PEOPLE.c.age_low, _PEOPLE.c.age_high,
-    _PEOPLE.c.unidentified, _PEOPLE.c.description, _PEOPLE.c.home_city,
-    _PEOPLE.c.home_postcode, _PEOPLE.c.phone, _PEOPLE.c.email, _PEOPLE.c.created_at,
-    _PEOPLE.c.merged_into_id,
-).where(_PEOPLE.c.id.in_(bindparam("ids", expanding=True)))  # fmt: skip
+@lru_cache(maxsize=16384)
+def _age(low: int, high: int) -> domain.AgeRange:
+    return domain.AgeRange(low, high)
+
+
+_A, _N, _P = _ADDRESSES.c, _NAMES.c, _PEOPLE.c
+# One row per name of each person (one row if it has none), with its address: a person's
+# rows are adjacent and its names in the order ``Person.names`` has them.
+_RECORD_ROWS = (
+    select(
+        _P.id, _P.sex, _P.birth_date, _P.age_low, _P.age_high, _P.unidentified,
+        _P.description, _P.home_city, _P.home_postcode, _P.phone, _P.email, _P.created_at,
+        _A.street, _A.address_2, _A.state, _N.given, _N.family, _N.full,
+    )
+    .select_from(
+        _PEOPLE.outerjoin(_ADDRESSES, _A.person_id == _P.id)
+        .outerjoin(_NAMES, _N.person_id == _P.id)
+    )
+    .where(_P.id.in_(bindparam("ids", expanding=True)))
+    .order_by(_P.id, _N.id)
+)  # fmt: skip
+_STATEMENTS = {True: _RECORD_ROWS, False: _RECORD_ROWS.where(_P.merged_into_id.is_(None))}
+
+
+@lru_cache(maxsize=32)
+def _driver_sql(include_merged: bool, dialect: Dialect, count: int) -> tuple[str, list[str]]:
+    """The statement for ``count`` ids as the driver takes it, and its parameter names.
+
+    Expanding the ids' placeholders is most of SQLAlchemy's cost per query; all chunks but
+    the last have the same length, so the expanded text is kept. The ids stay parameters.
+    """
+    compiled = _STATEMENTS[include_merged].compile(dialect=dialect)
+    state = compiled.construct_expanded_state({"ids": list(range(count))})
+    return state.statement, list(state.parameters)
+
+
+@lru_cache(maxsize=8)
+def _processors(dialect: Dialect) -> tuple[Processor, Processor]:
+    """What SQLAlchemy does to driver values of ``unidentified`` and ``created_at``."""
+    boolean, created = (
+        column.type.dialect_impl(dialect).result_processor(dialect, None)
+        for column in (_P.unidentified, _P.created_at)
+    )
+    return boolean, created
+
+
+@lru_cache(maxsize=4096)
+def _reported(process: Processor, value: Any) -> date | None:
+    """The UTC day of a stored ``created_at`` (a few distinct values per import)."""
+    if value is None:
+        return None
+    created = process(value) if process is not None else value
+    return cast(datetime, created).date()
 
 
 def load_records(
     session: Session, person_ids: Sequence[int], *, include_merged: bool = False
 ) -> dict[int, MatchRecord]:
-    """Records for the given people (merged-away people skipped unless asked)."""
+    """Records for the given people (merged-away people skipped unless asked).
+
+    Rows are read as the driver's tuples: SQLAlchemy's result rows cost more than the
+    reading, and batch jobs load hundreds of thousands of people.
+    """
     out: dict[int, MatchRecord] = {}
+    connection = session.connection()
+    dialect = connection.dialect
+    boolean, created = _processors(dialect)
     for ids in chunks(list(person_ids)):
-        bound = {"ids": list(ids)}
-        names: dict[int, tuple[list[tuple[str, str]], list[str]]] = defaultdict(lambda: ([], []))
-        for pid, given, family, full in session.execute(_NAME_ROWS, bound):
-            name = _name(given, family, full)
-            if isinstance(name, tuple):
-                names[pid][0].append(name)
-            elif name is not None:
-                names[pid][1].append(name)
-        addresses = {
-            pid: (street, line, state)
-            for pid, street, line, state in session.execute(_ADDRESS_ROWS, bound)
-        }
-        for row in session.execute(_PERSON_ROWS, bound):
-            if row.merged_into_id is not None and not include_merged:
+        sql, keys = _driver_sql(include_merged, dialect, len(ids))
+        params = tuple(ids) if dialect.positional else dict(zip(keys, ids, strict=True))
+        result = connection.exec_driver_sql(sql, params)
+        try:
+            rows = result.cursor.fetchall()
+        finally:
+            result.close()
+        person: Any = None  # the row of the person whose names are being gathered
+        pairs: list[tuple[str, str]] = []
+        full: list[str] = []
+        for row in rows:
+            if person is None or row[0] != person[0]:
+                if person is not None and (pairs or full):
+                    out[person[0]] = _record(person, pairs, full, boolean, created)
+                person, pairs, full = row, [], []
+            given, family, text = row[15:]
+            if given is None:  # no name row (the columns are NOT NULL)
                 continue
-            pairs, full = names.get(row.id, ([], []))
-            record = build_record(
-                row.id, row.sex, row.birth_date, row.age_low, row.age_high,
-                (tuple(pairs), tuple(full)), unidentified=row.unidentified,
-                description=row.description, city=row.home_city, postcode=row.home_postcode,
-                phone=row.phone, email=row.email, created_at=row.created_at,
-                address=addresses.get(row.id, ("", "", "")),
-            )  # fmt: skip
-            if record is not None:
-                out[row.id] = record
+            name = _name(given, family, text)
+            if isinstance(name, tuple):
+                pairs.append(name)
+            elif name is not None:
+                full.append(name)
+        if person is not None and (pairs or full):
+            out[person[0]] = _record(person, pairs, full, boolean, created)
     return out
 
 

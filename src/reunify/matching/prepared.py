@@ -133,13 +133,29 @@ class PreparedRecord:
         return self.record.record_id
 
 
+# Records rarely share a whole name, but their given names and family names each repeat
+# (lists of common names): the work on each string is cached on its own, so a new
+# combination of names seen before costs a few look-ups.
+_STRINGS = 65536  # per cache; a registry has far fewer distinct given or family names
+
+
+@lru_cache(maxsize=_STRINGS)
+def _folded_given(given: str) -> str:
+    return " ".join(name_tokens(given))
+
+
+@lru_cache(maxsize=_STRINGS)
+def _folded_family(family: str) -> str:
+    return " ".join(family_units(name_tokens(family)))
+
+
 def _readings(
     names: tuple[tuple[str, str], ...], full_names: tuple[str, ...]
 ) -> list[tuple[str, str]]:
     readings: list[tuple[str, str]] = []
     for given, family in names:
-        g = " ".join(name_tokens(given))
-        f = " ".join(family_units(name_tokens(family)))
+        g = _folded_given(given)
+        f = _folded_family(family)
         if g or f:
             readings.append((g, f))
     for full in full_names:
@@ -151,6 +167,40 @@ def _unique(items: list[_T]) -> tuple[_T, ...]:
     return tuple(dict.fromkeys(items))
 
 
+class _Given(NamedTuple):
+    """What a folded given-name reading contributes (``tokens`` without repeats)."""
+
+    tokens: tuple[GivenToken, ...]
+    as_family: tuple[FamilyName, ...]  # itself read as a family name, if anything
+
+
+class _Family(NamedTuple):
+    """What a folded family-name reading contributes (``swap_given`` without repeats)."""
+
+    family: tuple[FamilyName, ...]
+    swap_given: tuple[GivenToken, ...]  # its significant words read as given names
+
+
+_NO_GIVEN = _Given((), ())
+
+
+@lru_cache(maxsize=_STRINGS)
+def _given_reading(g: str) -> _Given:
+    if not g:
+        return _NO_GIVEN
+    as_family = family_name(g)
+    return _Given(_unique(list(given_tokens_of(g))), () if as_family is None else (as_family,))
+
+
+@lru_cache(maxsize=_STRINGS)
+def _family_reading(f: str) -> _Family:
+    fam = family_name(f)
+    if fam is None:
+        return _Family((), ())
+    swap = given_tokens_of(" ".join(significant_parts(fam.text)))
+    return _Family((fam,), _unique(list(swap)))
+
+
 class _Names(NamedTuple):
     given: tuple[GivenToken, ...]
     family: tuple[FamilyName, ...]
@@ -159,26 +209,33 @@ class _Names(NamedTuple):
     readings: tuple[tuple[str, str], ...]
 
 
+_NO_NAMES = _Names((), (), (), (), ())
+
+
 @lru_cache(maxsize=65536)
 def _names(names: tuple[tuple[str, str], ...], full_names: tuple[str, ...]) -> _Names:
     """The name features, cached apart from the rest: thousands of records share a name."""
-    given: list[GivenToken] = []
-    family: list[FamilyName] = []
+    readings = _readings(names, full_names)
+    if not readings:
+        return _NO_NAMES
+    if len(readings) == 1:  # most records: the cached parts are already without repeats
+        g, f = readings[0]
+        given, family = _given_reading(g), _family_reading(f)
+        return _Names(
+            given.tokens, family.family, family.swap_given, given.as_family, (readings[0],)
+        )
+    given_tokens: list[GivenToken] = []
+    families: list[FamilyName] = []
     swap_given: list[GivenToken] = []
     swap_family: list[FamilyName] = []
-    readings = _readings(names, full_names)
     for g, f in readings:
-        if g:
-            given.extend(given_tokens_of(g))
-            as_family = family_name(g)
-            if as_family is not None:
-                swap_family.append(as_family)
-        fam = family_name(f)
-        if fam is not None:
-            family.append(fam)
-            swap_given.extend(given_tokens_of(" ".join(significant_parts(fam.text))))
+        given, family = _given_reading(g), _family_reading(f)
+        given_tokens.extend(given.tokens)
+        swap_family.extend(given.as_family)
+        families.extend(family.family)
+        swap_given.extend(family.swap_given)
     return _Names(
-        _unique(given), _unique(family), _unique(swap_given), _unique(swap_family),
+        _unique(given_tokens), _unique(families), _unique(swap_given), _unique(swap_family),
         _unique(readings),
     )  # fmt: skip
 
