@@ -197,7 +197,7 @@ def _propose(
         incidents = incident_ids(session, sorted({a for (a, _), _ in kept}))
         rows = [proposal(scored, a, b, incidents.get(a), actor, now) for (a, b), scored in kept]
         summary.proposed += len(rows)
-        summary.confident += sum(p.band is Band.CONFIDENT for _, p in kept)
+        summary.confident += sum(p.band == Band.CONFIDENT.value for _, p in kept)
         if rows:
             session.execute(insert(cast(Table, MatchDecision.__table__)), rows)
 
@@ -220,7 +220,7 @@ def proposal(
     return {
         "incident_id": incident_id,
         "person_id": a, "other_id": b, "probability": found.probability,
-        "band": found.band.value, "model_version": found.model_version,
+        "band": found.band, "model_version": found.model_version,
         "why": {"lines": found.why}, "state": "proposed",
         "proposed_by": actor, "decided_by": "", "created_at": now, "decided_at": None,
     }  # fmt: skip

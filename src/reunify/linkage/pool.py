@@ -25,7 +25,6 @@ from sqlalchemy.orm import Session
 
 from reunify.linkage.records import load_records
 from reunify.matching import (
-    Band,
     MatchRecord,
     ModelParams,
     Scored,
@@ -45,13 +44,13 @@ class Proposed(NamedTuple):
     the explanation is written by the workers, not by the process storing the rows."""
 
     probability: float
-    band: Band
+    band: str  # a ``Band``'s value
     model_version: str
     why: list[str]
 
 
 def proposed(scored: Scored) -> Proposed:
-    return Proposed(scored.probability, scored.band, scored.model_version, explain(scored))
+    return Proposed(scored.probability, scored.band.value, scored.model_version, explain(scored))
 
 
 @dataclass
@@ -119,9 +118,18 @@ def _people(pairs: list[Pair]) -> list[int]:
 def _load_and_score(batch: Batch) -> Result:
     assert _engine is not None
     assert _params is not None
-    with Session(_engine) as session:
-        records = load_records(session, _people(batch[0]))
-    return score_batch(records, batch, _params, _tf)
+    gc.disable()
+    try:
+        with Session(_engine) as session:
+            records = load_records(session, _people(batch[0]))
+        return score_batch(records, batch, _params, _tf)
+    finally:
+        # What outlives a batch in a worker is mostly its caches (name features, dates):
+        # collect once, then set the survivors aside from the collector, which would
+        # otherwise scan them again in every later batch.
+        gc.collect()
+        gc.freeze()
+        gc.enable()
 
 
 def _shared_url(session: Session) -> str | None:
