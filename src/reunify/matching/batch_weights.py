@@ -16,10 +16,12 @@ holds every weight equal). ``Screen.likely`` says which pairs can be anything bu
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple, TypeVar, cast
+
+import numpy as np
 
 from reunify.domain.dates import AgeRange, BirthDate
 from reunify.domain.types import Sex
@@ -41,12 +43,14 @@ from reunify.matching.comparisons import (
     STATE,
     STREET,
     STREET_NUMBER,
+    ComparisonVector,
     FactLevel,
 )
 from reunify.matching.fields import Phone, normalise_phone
 from reunify.matching.levels import Comparison
 from reunify.matching.model import ModelParams
-from reunify.matching.name_levels import compare_names
+from reunify.matching.name_batch import Ints, compare_many
+from reunify.matching.name_levels import NameOutcome, compare_names
 from reunify.matching.prepared import FamilyName, GivenToken, PreparedRecord, prepare
 from reunify.matching.prepared import _names as name_features
 from reunify.matching.records import MatchRecord
@@ -55,6 +59,7 @@ from reunify.matching.term_frequencies import TermFrequencies
 # A float sums the same way twice; this only absorbs the inversion of the sigmoid.
 _SLACK = 1e-6
 
+Record = MatchRecord | PreparedRecord
 Key = Any  # a hashable tuple of a record's fields, or one field
 Levels = tuple[tuple[int, str | None], ...]  # (level, agreeing term) per comparison
 LevelsOf = Callable[[Any, Any], Levels]  # of two sides: prepared records or stand-ins
@@ -71,6 +76,8 @@ class _Group:
     # What the levels read of a side, when that is much less than ``prepare`` computes:
     # the attributes of ``PreparedRecord`` they read, computed the same way.
     stand_in: Callable[[MatchRecord], Any] | None = None
+    # The levels of many pairs of sides at once, when arrays do them faster.
+    many: Callable[[Sequence[Any], Ints, Ints], list[Levels]] | None = None
 
 
 class _NameSide(NamedTuple):
@@ -110,16 +117,32 @@ def _rule_index(position: int) -> int:
     return 0 if position < 0 else position + 1  # as ``compare`` shifts a rule's position
 
 
-def _name_levels(left: _NameSide, right: _NameSide) -> Levels:
-    """``compare``'s given name, family name and name order levels."""
-    names = compare_names(cast(PreparedRecord, left), cast(PreparedRecord, right))
+def _outcome_levels(names: NameOutcome, unidentified: bool) -> Levels:
+    """``compare``'s given name, family name and name order levels of ``compare_names``'s
+    outcome."""
     given, family = _rule_index(names.given), _rule_index(names.family)
-    if left.unidentified or right.unidentified:
+    if unidentified:
         given = 0 if given == GIVEN_NAME.else_index else given
         family = 0 if family == FAMILY_NAME.else_index else family
     agree = given not in (0, GIVEN_NAME.else_index) or family not in (0, FAMILY_NAME.else_index)
     order = 0 if not agree else NAME_ORDER.index("swapped" if names.swapped else "as_entered")
     return ((given, names.given_term), (family, names.family_term), (order, None))
+
+
+def _name_levels(left: _NameSide, right: _NameSide) -> Levels:
+    names = compare_names(cast(PreparedRecord, left), cast(PreparedRecord, right))
+    return _outcome_levels(names, left.unidentified or right.unidentified)
+
+
+def _names_levels(sides: Sequence[_NameSide], left: Ints, right: Ints) -> list[Levels]:
+    """``_name_levels`` of many pairs of sides at once (``name_batch``)."""
+    found = compare_many(sides, left, right)
+    unidentified = [s.unidentified for s in sides]
+    outcomes = (NameOutcome(*fields) for fields in zip(*found, strict=True))
+    return [
+        _outcome_levels(names, unidentified[a] or unidentified[b])
+        for names, a, b in zip(outcomes, left.tolist(), right.tolist(), strict=True)
+    ]
 
 
 def _fact(comparison: Comparison, level_of: FactLevel) -> LevelsOf:
@@ -156,6 +179,7 @@ GROUPS: tuple[_Group, ...] = (
         lambda k: not (k[0] or k[1]),
         _name_levels,
         _name_side,
+        _names_levels,
     ),
     _Group(
         ("birth",),
@@ -191,6 +215,82 @@ if tuple(f for g in GROUPS for f in g.fields) != _ORDER:  # pragma: no cover - a
     raise RuntimeError("batch_weights.GROUPS must cover COMPARISONS, in order")
 
 
+_T = TypeVar("_T")
+
+
+def _per_pair(
+    g: int,
+    records: Mapping[int, MatchRecord],
+    pairs: Sequence[tuple[int, int]],
+    prepared: Callable[[int], PreparedRecord],
+    value: Callable[[int, Levels], _T],
+    nulls: _T,
+) -> list[_T]:
+    """``value`` of group ``g``'s levels for each pair, levelled once per distinct pair of
+    values; ``nulls`` where a side has no value."""
+    group = GROUPS[g]
+    key_of, empty = group.key, group.empty
+    codes: dict[Key, int] = {}
+    firsts: list[int] = []  # the first person with each value stands for them all
+    of: dict[int, int] = {}  # person -> code, -1 when the group is unknown for them
+    for pid, record in records.items():
+        key = key_of(record)
+        code = codes.get(key)
+        if code is None:
+            code = -1 if empty(key) else len(firsts)
+            codes[key] = code
+            if code >= 0:
+                firsts.append(pid)
+        of[pid] = code
+    # A value's stand-in (or prepared record) is made when a pair first needs it: a phone
+    # number is worth normalising only if the other side has one too.
+    sides: dict[int, Any] = {}
+
+    def side(code: int) -> Any:
+        found = sides.get(code)
+        if found is None:
+            pid = firsts[code]
+            make = group.stand_in
+            found = sides[code] = prepared(pid) if make is None else make(records[pid])
+        return found
+
+    memo: dict[tuple[int, int], _T] = {}
+    if group.many is not None:
+        coded = [(of[a], of[b]) for a, b in pairs]
+        for pair, levels in _levels_many(group.many, coded, side):
+            memo[pair] = value(g, levels)
+    out: list[_T] = []
+    for a, b in pairs:
+        ca, cb = of[a], of[b]
+        if ca < 0 or cb < 0:
+            out.append(nulls)
+            continue
+        found = memo.get((ca, cb))
+        if found is None:
+            found = memo[(ca, cb)] = value(g, group.levels(side(ca), side(cb)))
+        out.append(found)
+    return out
+
+
+def _levels_many(
+    many: Callable[[Sequence[Any], Ints, Ints], list[Levels]],
+    codes: list[tuple[int, int]],
+    side: Callable[[int], Any],
+) -> Iterator[tuple[tuple[int, int], Levels]]:
+    """The levels of every distinct pair of known values, levelled at once."""
+    wanted = [pair for pair in dict.fromkeys(codes) if pair[0] >= 0 and pair[1] >= 0]
+    if not wanted:
+        return
+    numbers: dict[int, int] = {}
+    sides: list[Any] = []
+    for code in {c for pair in wanted for c in pair}:
+        numbers[code] = len(sides)
+        sides.append(side(code))
+    left = np.fromiter((numbers[a] for a, _ in wanted), np.int64, len(wanted))
+    right = np.fromiter((numbers[b] for _, b in wanted), np.int64, len(wanted))
+    yield from zip(wanted, many(sides, left, right), strict=True)
+
+
 class Screen:
     """Weights of pairs of records under one set of parameters (and term frequencies)."""
 
@@ -202,13 +302,20 @@ class Screen:
         odds = math.log2(rules.uncertain_probability / (1 - rules.uncertain_probability))
         # Below this weight a pair's probability is under the uncertain band's: no_match.
         self.floor = (odds - intercept) / slope - _SLACK if slope > 0 else -math.inf
+        self._known: dict[tuple[int, Levels], tuple[float, ...]] = {}
 
-    def _weights(self, g: int, left: Any, right: Any) -> tuple[float, ...]:
-        """The group's weights for one pair of records, as ``score`` weighs them."""
+    def _weights_of(self, g: int, levels: Levels) -> tuple[float, ...]:
+        """The group's weights for one pair's levels, as ``score`` weighs them."""
+        found = self._known.get((g, levels))
+        if found is None:
+            found = self._known[(g, levels)] = self._weigh(g, levels)
+        return found
+
+    def _weigh(self, g: int, levels: Levels) -> tuple[float, ...]:
         group = GROUPS[g]
         params, tf = self.params, self.tf
         out: list[float] = []
-        for name, (level, term) in zip(group.fields, group.levels(left, right), strict=True):
+        for name, (level, term) in zip(group.fields, levels, strict=True):
             i = _ORDER.index(name)
             weight = params.weights[i][level]
             if tf is not None and term is not None and COMPARISONS[i].levels[level].tf:
@@ -219,54 +326,6 @@ class Screen:
                     weight += params.tf_weight * math.log2(tf_mu[1] / u_term)
             out.append(weight)
         return tuple(out)
-
-    def _group(
-        self,
-        g: int,
-        records: Mapping[int, MatchRecord],
-        pairs: Sequence[tuple[int, int]],
-        prepared: Callable[[int], PreparedRecord],
-    ) -> list[tuple[float, ...]]:
-        """One group's weights for each pair, computed once per distinct pair of values."""
-        group = GROUPS[g]
-        nulls = (0.0,) * len(group.fields)
-        key_of, empty = group.key, group.empty
-        codes: dict[Key, int] = {}
-        firsts: list[int] = []  # the first person with each value stands for them all
-        of: dict[int, int] = {}  # person -> code, -1 when the group is unknown for them
-        for pid, record in records.items():
-            key = key_of(record)
-            code = codes.get(key)
-            if code is None:
-                code = -1 if empty(key) else len(firsts)
-                codes[key] = code
-                if code >= 0:
-                    firsts.append(pid)
-            of[pid] = code
-        # A value's stand-in (or prepared record) is made when a pair first needs it: a
-        # phone number is worth normalising only if the other side has one too.
-        sides: dict[int, Any] = {}
-
-        def side(code: int) -> Any:
-            found = sides.get(code)
-            if found is None:
-                pid = firsts[code]
-                make = group.stand_in
-                found = sides[code] = prepared(pid) if make is None else make(records[pid])
-            return found
-
-        memo: dict[tuple[int, int], tuple[float, ...]] = {}
-        out: list[tuple[float, ...]] = []
-        for a, b in pairs:
-            ca, cb = of[a], of[b]
-            if ca < 0 or cb < 0:
-                out.append(nulls)
-                continue
-            found = memo.get((ca, cb))
-            if found is None:
-                found = memo[(ca, cb)] = self._weights(g, side(ca), side(cb))
-            out.append(found)
-        return out
 
     def weights(
         self, records: Mapping[int, MatchRecord], pairs: Sequence[tuple[int, int]]
@@ -280,7 +339,10 @@ class Screen:
                 found = ready[pid] = prepare(records[pid])
             return found
 
-        columns = [self._group(g, records, pairs, prepared) for g in range(len(GROUPS))]
+        columns = [
+            _per_pair(g, records, pairs, prepared, self._weights_of, (0.0,) * len(group.fields))
+            for g, group in enumerate(GROUPS)
+        ]
         prior = self.params.prior_weight
         out: list[float] = []
         for row in zip(*columns, strict=True):
@@ -297,3 +359,38 @@ class Screen:
         """Positions of the pairs ``score`` could band other than ``no_match``."""
         floor = self.floor
         return [i for i, w in enumerate(self.weights(records, pairs)) if w >= floor]
+
+
+def vectors(pairs: Iterable[tuple[Record, Record]]) -> list[ComparisonVector]:
+    """``compare(prepare(a), prepare(b))`` for each pair, group by group, each group once
+    per distinct pair of its values (training compares tens of thousands of pairs)."""
+    number: dict[int, int] = {}
+    records: dict[int, MatchRecord] = {}
+    coded: list[tuple[int, int]] = []
+    for pair in pairs:
+        ends = []
+        for end in pair:
+            record = end.record if isinstance(end, PreparedRecord) else end
+            found = number.get(id(record))
+            if found is None:  # by identity: the records are alive while compared
+                found = number[id(record)] = len(records)
+                records[found] = record
+            ends.append(found)
+        coded.append((ends[0], ends[1]))
+
+    def prepared(i: int) -> PreparedRecord:
+        return prepare(records[i])
+
+    columns = []
+    for g, group in enumerate(GROUPS):
+        nulls: Levels = ((0, None),) * len(group.fields)
+        columns.append(_per_pair(g, records, coded, prepared, _same, nulls))
+    out = []
+    for row in zip(*columns, strict=True):
+        flat = [level for levels in row for level in levels]
+        out.append(ComparisonVector(tuple(x[0] for x in flat), tuple(x[1] for x in flat)))
+    return out
+
+
+def _same(_: int, levels: Levels) -> Levels:
+    return levels

@@ -14,7 +14,8 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from reunify.matching.comparisons import COMPARISONS, ComparisonVector, compare
+from reunify.matching import batch_weights
+from reunify.matching.comparisons import COMPARISONS, ComparisonVector
 from reunify.matching.model import LevelParams, ModelParams
 from reunify.matching.prepared import PreparedRecord, prepare
 from reunify.matching.records import MatchRecord
@@ -36,7 +37,8 @@ def _prepared(record: Record) -> PreparedRecord:
 
 
 def comparison_vectors(pairs: Iterable[tuple[Record, Record]]) -> list[ComparisonVector]:
-    return [compare(_prepared(a), _prepared(b)) for a, b in pairs]
+    """``compare`` of each pair (computed a comparison at a time over all the pairs)."""
+    return batch_weights.vectors(pairs)
 
 
 def random_pairs(

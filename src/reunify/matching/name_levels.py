@@ -14,8 +14,8 @@ from reunify.matching.levels import Rule, best_rule
 from reunify.matching.prepared import FamilyName, GivenToken, PreparedRecord
 
 # Below this length one edit turns one real name into another (Jo/Bo, Lee/Lea).
-_MIN_EDIT_LENGTH = 4
-_JARO_WINKLER = 0.90
+MIN_EDIT_LENGTH = 4
+JARO_WINKLER = 0.90
 
 
 def _given_exact(a: GivenToken, b: GivenToken) -> bool:
@@ -39,7 +39,7 @@ def _given_phonetic(a: GivenToken, b: GivenToken) -> bool:
 
 
 def _given_edit(a: GivenToken, b: GivenToken) -> bool:
-    if min(len(a.text), len(b.text)) < _MIN_EDIT_LENGTH:
+    if min(len(a.text), len(b.text)) < MIN_EDIT_LENGTH:
         return False
     return OSA.distance(a.text, b.text, score_cutoff=1) <= 1
 
@@ -47,7 +47,7 @@ def _given_edit(a: GivenToken, b: GivenToken) -> bool:
 def _given_jaro(a: GivenToken, b: GivenToken) -> bool:
     if a.is_initial or b.is_initial:
         return False
-    return JaroWinkler.similarity(a.text, b.text, score_cutoff=_JARO_WINKLER) >= _JARO_WINKLER
+    return JaroWinkler.similarity(a.text, b.text, score_cutoff=JARO_WINKLER) >= JARO_WINKLER
 
 
 def _given_initial(a: GivenToken, b: GivenToken) -> bool:
@@ -75,14 +75,14 @@ def _family_phonetic(a: FamilyName, b: FamilyName) -> bool:
 
 
 def _family_edit(a: FamilyName, b: FamilyName) -> bool:
-    if min(len(a.compact), len(b.compact)) < _MIN_EDIT_LENGTH:
+    if min(len(a.compact), len(b.compact)) < MIN_EDIT_LENGTH:
         return False
     return OSA.distance(a.compact, b.compact, score_cutoff=1) <= 1
 
 
 def _family_jaro(a: FamilyName, b: FamilyName) -> bool:
-    similarity = JaroWinkler.similarity(a.compact, b.compact, score_cutoff=_JARO_WINKLER)
-    return similarity >= _JARO_WINKLER
+    similarity = JaroWinkler.similarity(a.compact, b.compact, score_cutoff=JARO_WINKLER)
+    return similarity >= JARO_WINKLER
 
 
 def _family_part(a: FamilyName, b: FamilyName) -> bool:
@@ -118,13 +118,13 @@ class NameOutcome(NamedTuple):
 
 # Null and else rank alike, and alike for both fields: a swap must earn its place by
 # agreeing better, and a lone word is read as whichever name it agrees with best.
-_WORST = max(len(GIVEN_RULES), len(FAMILY_RULES))
+WORST_RANK = max(len(GIVEN_RULES), len(FAMILY_RULES))
 
 
 def _rank(given: int, family: int) -> tuple[int, int]:
     """Sort key, lower is better; on a tie the better family-name agreement wins."""
-    g = given if 0 <= given < len(GIVEN_RULES) else _WORST
-    f = family if 0 <= family < len(FAMILY_RULES) else _WORST
+    g = given if 0 <= given < len(GIVEN_RULES) else WORST_RANK
+    f = family if 0 <= family < len(FAMILY_RULES) else WORST_RANK
     return (g + f, f)
 
 
@@ -145,8 +145,11 @@ def compare_names(left: PreparedRecord, right: PreparedRecord) -> NameOutcome:
         (left.swap_given, right.given, left.swap_family, right.family),
         (left.given, right.swap_given, left.family, right.swap_family),
     ):
-        sg, sg_term = best_rule(GIVEN_RULES, lg, rg, _given_term)
         sf, sf_term = best_rule(FAMILY_RULES, lf, rf, _family_term)
+        least = _rank(0, sf)[1]
+        if (least, least) >= best_rank:
+            continue  # even exact given names would not rank it strictly better
+        sg, sg_term = best_rule(GIVEN_RULES, lg, rg, _given_term)
         rank = _rank(sg, sf)
         if rank < best_rank:
             best, best_rank = NameOutcome(sg, sg_term, sf, sf_term, swapped=True), rank

@@ -11,7 +11,9 @@ import pytest
 from reunify.domain.dates import AgeRange, BirthDate
 from reunify.domain.types import Sex
 from reunify.matching import MatchRecord, TermFrequencies, default_params, score
-from reunify.matching.batch_weights import Screen
+from reunify.matching.batch_weights import Screen, vectors
+from reunify.matching.comparisons import compare
+from reunify.matching.prepared import PreparedRecord, prepare
 
 from .synthetic import TODAY, inquiry, person, typo
 
@@ -106,3 +108,14 @@ def test_a_prior_that_moves_the_floor_moves_the_screen() -> None:
     loose = Screen(params.with_prior(0.4), None).likely(records, pairs)
     strict = Screen(params.with_prior(1e-7), None).likely(records, pairs)
     assert set(strict) < set(loose)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_vectors_are_compare_of_each_pair(seed: int) -> None:
+    """Training's comparison vectors, computed a comparison at a time over many pairs, are
+    ``compare``'s of each pair: levels and agreeing terms."""
+    records, pairs = _pairs(seed)
+    listed = [(records[a], records[b]) for a, b in pairs]
+    listed += [(prepare(records[b]), records[a]) for a, b in pairs[::7]]  # prepared, swapped
+    ready = [tuple(r if isinstance(r, PreparedRecord) else prepare(r) for r in p) for p in listed]
+    assert vectors(listed) == [compare(a, b) for a, b in ready]
