@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import cast
@@ -36,8 +37,9 @@ from reunify.store import tables as t
 from reunify.store.match_tables import MatchDecision, MatchKey
 
 SCORE_BATCH = 20_000
-# People: below this, starting a process to build the pairs costs more than it saves.
-BACKGROUND_PAIRS_FROM = 100_000
+# People: from here the workers start before the pairs are known (and, when training,
+# another process builds the pairs meanwhile); below, starting them costs more than it saves.
+LARGE_REGISTRY = 100_000
 WORKERS = min(2, os.cpu_count() or 1)
 
 _KEYS = cast(Table, MatchKey.__table__)
@@ -133,37 +135,60 @@ def run(
     actor: str,
     workers: int = WORKERS,
     pairs: list[tuple[int, int]] | None = None,
+    started: pool.Scorers | None = None,
 ) -> Summary:
     """Propose every likely duplicate pair in the registry (idempotent). ``workers``
     processes score the pairs when there are many; ``pairs`` are the registry's
-    ``candidate_pairs`` if the caller built them already."""
+    ``candidate_pairs`` and ``started`` its scoring workers if the caller has them."""
     summary = Summary()
     tf = terms.for_params(session, params)
-    if pairs is None:
-        pairs = candidate_pairs(session)
-    _propose(session, pairs, params, tf, actor, summary, workers)
-    for incident_id, pairs in unidentified_pairs(session).items():
-        local = unidentified_params(session, incident_id, params)
-        ensure_stored(session, local)
-        _propose(session, pairs, local, tf, actor, summary, workers)
+    with ExitStack() as stack:
+        if started is None and pairs is None and _large(session, workers):
+            started = pool.scorers(session, workers)  # starting while the pairs are built
+            if started is not None:
+                stack.enter_context(started)
+        if pairs is None:
+            pairs = candidate_pairs(session)
+        _propose(session, pairs, params, tf, actor, summary, workers, started)
+        for incident_id, found in unidentified_pairs(session).items():
+            local = unidentified_params(session, incident_id, params)
+            ensure_stored(session, local)
+            _propose(session, found, local, tf, actor, summary, workers, started)
     return summary
+
+
+def _large(session: Session, workers: int) -> bool:
+    return workers > 1 and registry_size(session) >= LARGE_REGISTRY
+
+
+def _pairs_and_terms(session: Session) -> tuple[list[tuple[int, int]], TermFrequencies]:
+    return candidate_pairs(session), terms.count(session)
 
 
 def train_and_run(
     session: Session, *, actor: str, workers: int = WORKERS
 ) -> tuple[train.Training, ModelParams, Summary]:
     """``reunify dedupe --train``: estimate the model from the registry, then propose its
-    likely duplicates. Training and building the candidate pairs each take one core for
-    seconds at a million people, so in a large registry another process builds the pairs
-    (from the committed key index) while this one trains."""
-    background = None
-    if workers > 1 and registry_size(session) >= BACKGROUND_PAIRS_FROM:
-        background = pool.elsewhere(session, candidate_pairs)
-    trained = train.train(session)
-    params = current_params(session)
-    ensure_stored(session, params)
-    pairs = background.result() if background is not None else None
-    return trained, params, run(session, params, actor=actor, workers=workers, pairs=pairs)
+    likely duplicates. In a large registry the seconds of training are put to use: another
+    process builds the candidate pairs and counts the term frequencies (from what is
+    committed) and the scoring workers start meanwhile."""
+    if not _large(session, workers):
+        trained = train.train(session)
+        params = current_params(session)
+        ensure_stored(session, params)
+        return trained, params, run(session, params, actor=actor, workers=workers)
+    background = pool.elsewhere(session, _pairs_and_terms)
+    with ExitStack() as stack:
+        started = pool.scorers(session, workers)
+        if started is not None:
+            stack.enter_context(started)
+        counted = None if background is None else (lambda: background.result()[1])
+        trained = train.train(session, counted=counted)
+        params = current_params(session)
+        ensure_stored(session, params)
+        pairs = None if background is None else background.result()[0]
+        summary = run(session, params, actor=actor, workers=workers, pairs=pairs, started=started)
+    return trained, params, summary
 
 
 def unidentified_params(session: Session, incident_id: int, params: ModelParams) -> ModelParams:
@@ -185,11 +210,14 @@ def _propose(
     actor: str,
     summary: Summary,
     workers: int,
+    started: pool.Scorers | None = None,
 ) -> None:
     summary.pairs += len(pairs)
     now = datetime.now(UTC)
     batches = ((batch, existing_pairs(session, batch)) for batch in _batches(pairs, SCORE_BATCH))
-    for result in pool.score_all(session, batches, params, tf, workers=workers, pairs=len(pairs)):
+    for result in pool.score_all(
+        session, batches, params, tf, workers=workers, pairs=len(pairs), started=started
+    ):
         summary.already += result.already
         for band, count in result.bands.items():
             summary.bands[band] = summary.bands.get(band, 0) + count

@@ -70,7 +70,11 @@ def store(session: Session, table: TermFrequencies, people: int) -> int:
 
 def snapshot(session: Session) -> TermFrequencies:
     """Count, store and return the registry's table."""
-    table = count(session)
+    return adopt(session, count(session))
+
+
+def adopt(session: Session, table: TermFrequencies) -> TermFrequencies:
+    """Store (once) and keep a table counted from this registry, here or elsewhere."""
     people = int(session.scalar(select(func.count()).select_from(t.Person)) or 0)
     store(session, table, people)
     with _lock:

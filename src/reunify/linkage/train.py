@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -31,6 +31,7 @@ from reunify.matching import (
     MatchRecord,
     ModelParams,
     PreparedRecord,
+    TermFrequencies,
     TrainingSession,
     blocking_keys,
     comparison_vectors,
@@ -108,8 +109,10 @@ def train(
     labelled: Sequence[tuple[Pattern, bool]] = (),
     seed: int = 20261123,
     base: ModelParams | None = None,
+    counted: Callable[[], TermFrequencies] | None = None,
 ) -> Training:
-    """Estimate, store and return new parameters (see the module docstring)."""
+    """Estimate, store and return new parameters (see the module docstring). ``counted``
+    gives the registry's term frequencies if they are being counted elsewhere."""
     started = time.perf_counter()
     rng = random.Random(seed)  # noqa: S311 - sampling, not secrets
     base = base or default_params()
@@ -140,7 +143,7 @@ def train(
         for name, found in pairs.items()
     ]
     params, results = train_m(training, with_u, labelled=labelled)
-    table = terms.snapshot(session)
+    table = terms.snapshot(session) if counted is None else terms.adopt(session, counted())
     size = max(1, registry_size(session))
     note = (
         f"Trained on {len(records)} people ({size} registered), {randoms} random pairs "

@@ -88,8 +88,9 @@ def test_workers_propose_what_one_process_proposes(
 def test_pairs_built_in_another_process_while_training(
     linkage_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``dedupe --train`` builds the candidate pairs in another process while it trains:
-    the same pairs, the same proposals as training first and building them after."""
+    """``dedupe --train`` builds the candidate pairs and counts the term frequencies in
+    another process while it trains, and starts its scoring workers meanwhile: the same
+    model, pairs and proposals as doing each in turn in one process."""
     _register(linkage_db)
     built: list[bool] = []
     real = pool.elsewhere
@@ -101,16 +102,19 @@ def test_pairs_built_in_another_process_while_training(
 
     monkeypatch.setattr(pool, "elsewhere", spy)
     with linkage_db.session() as session:
-        _, _, inline = dedupe.train_and_run(session, actor="test", workers=1)
+        here, _, inline = dedupe.train_and_run(session, actor="test", workers=1)
     assert built == []  # one worker: nothing in the background
     _, alone = _proposals(linkage_db, workers=1)  # decided just now: counted, not proposed
     with linkage_db.session() as session:
         session.execute(delete(MatchDecision))
         session.execute(delete(MatchModel))
-    monkeypatch.setattr(dedupe, "BACKGROUND_PAIRS_FROM", 0)
+    monkeypatch.setattr(dedupe, "LARGE_REGISTRY", 0)
     with linkage_db.session() as session:
-        _, _, background = dedupe.train_and_run(session, actor="test", workers=2)
+        there, _, background = dedupe.train_and_run(session, actor="test", workers=2)
     assert built == [True]
+    # The term frequencies counted by the other process are the ones counted here.
+    assert there.params.tf_table == here.params.tf_table
+    assert there.params.version == here.params.version
     assert (background.pairs, background.proposed, background.bands) == (
         inline.pairs, inline.proposed, inline.bands,
     )  # fmt: skip
