@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -62,3 +63,20 @@ def matching(
             Console().print(f"{name}: {json.dumps(results[name])}", markup=False)
     for run in results.get("dedupe", []):
         Console().print(f"dedupe: {json.dumps(run)}", markup=False)
+        Console().print(_dedupe_table(run))
+
+
+def _dedupe_table(run: dict[str, Any]) -> Table:
+    """``reunify dedupe`` beside Splink on the same registry, side by side."""
+    title = f"Dedupe of {run['people']} people ({run['true_pairs']} true pairs)"
+    table = Table("", "seconds", "peak MB", "pairs", "precision", "recall", "F1", title=title)
+    ours, splink = run["reunify"], run.get("splink", {})
+    rows = [(f"Reunify, {k}", ours, ours[k]) for k in ("confident", "p>=0.5")]
+    rows += [(f"Splink, {k}", splink, splink[k]) for k in ("p>=0.5", "p>=0.99") if k in splink]
+    for label, side, found in rows:
+        peak = side.get("tree_peak_rss_mb") or side.get("peak_rss_mb", 0)
+        table.add_row(
+            label, f"{side['seconds']:.1f}", f"{peak:.0f}", str(found["pairs"]),
+            f"{found['precision']:.3f}", f"{found['recall']:.3f}", f"{found['f1']:.3f}",
+        )  # fmt: skip
+    return table
