@@ -57,7 +57,8 @@ def matching(
             f"{r['p50_ms']:.1f}", f"{r['p95_ms']:.1f}", f"{r['p99_ms']:.1f}",
             f"{r.get('cpu_p95_ms', 0):.1f}",
         )  # fmt: skip
-    Console().print(table)
+    if results["registries"]:
+        Console().print(table)
     for name in ("febrl4", "splink_febrl4", "febrl3", "splink_febrl3"):
         if name in results:
             Console().print(f"{name}: {json.dumps(results[name])}", markup=False)
