@@ -179,6 +179,8 @@ def train_and_run(
         return trained, params, run(session, params, actor=actor, workers=workers)
     background = pool.elsewhere(session, _pairs_and_terms)
     with ExitStack() as stack:
+        if background is not None:  # if training fails, the pairs are not waited for
+            stack.callback(background.abandon)
         started = pool.scorers(session, workers)
         if started is not None:
             stack.enter_context(started)

@@ -263,6 +263,10 @@ class Elsewhere(Generic[_T]):
         self._pool.shutdown(wait=True)  # the worker is done: reap it
         return found
 
+    def abandon(self) -> None:
+        """Nobody will want the result (the caller failed): do not wait for it."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
 
 def _run_elsewhere(function: Callable[[Session], _T], url: str) -> _T:
     engine = create_engine(url, pool_size=1)

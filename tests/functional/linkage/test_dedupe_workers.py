@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from reunify import domain
@@ -131,3 +131,21 @@ def test_a_job_elsewhere_reads_the_committed_database(linkage_db: Database) -> N
         assert there is not None
         assert there.result() == here
         assert len(here) >= 5
+
+
+def test_a_failed_training_stops_the_run(
+    linkage_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The background pair builder and the started workers are let go, and nothing is
+    proposed, when training fails."""
+    _register(linkage_db)
+
+    def broken(session: Session, **_: Any) -> Any:
+        raise RuntimeError("training failed")
+
+    monkeypatch.setattr(dedupe, "LARGE_REGISTRY", 0)
+    monkeypatch.setattr(dedupe.train, "train", broken)
+    with linkage_db.session() as session, pytest.raises(RuntimeError, match="training failed"):
+        dedupe.train_and_run(session, actor="test", workers=2)
+    with linkage_db.session() as session:
+        assert session.scalar(select(func.count()).select_from(MatchDecision)) == 0
