@@ -34,9 +34,9 @@ from reunify.matching import (
     TermFrequencies,
     explain,
     prepare,
-    score,
 )
 from reunify.matching.batch_weights import Screen
+from reunify.matching.scoring import verdict, weighed
 
 Pair = tuple[int, int]
 _T = TypeVar("_T")
@@ -100,15 +100,16 @@ def score_batch(
     collecting = gc.isenabled()
     gc.disable()  # no reference cycles here, and the collector's passes cost a third
     try:
-        likely = Screen(params, tf).likely(records, todo)
+        likely = Screen(params, tf).likely_vectors(records, todo)
         if len(todo) > len(likely):
             result.bands["no_match"] = len(todo) - len(likely)
-        for i in likely:  # the rest are no_match whatever score says of them
-            a, b = todo[i]
-            scored = score(records[a], records[b], params, tf)
+        for i, vector in likely:  # the rest are no_match whatever score says of them
+            # ``score`` of the pair, from the levels the screen found (a test holds them so)
+            b = todo[i][1]
+            scored = verdict(records[b].record_id, weighed(vector, params, tf), params)
             result.bands[scored.band.value] = result.bands.get(scored.band.value, 0) + 1
             if scored.band.value != "no_match":
-                result.kept.append(((a, b), proposed(scored)))
+                result.kept.append((todo[i], proposed(scored)))
         return result
     finally:
         if collecting:

@@ -62,6 +62,7 @@ _SLACK = 1e-6
 Record = MatchRecord | PreparedRecord
 Key = Any  # a hashable tuple of a record's fields, or one field
 Levels = tuple[tuple[int, str | None], ...]  # (level, agreeing term) per comparison
+_Entry = tuple[Levels, tuple[float, ...]]  # a group's levels of a pair, and their weights
 LevelsOf = Callable[[Any, Any], Levels]  # of two sides: prepared records or stand-ins
 
 
@@ -302,13 +303,13 @@ class Screen:
         odds = math.log2(rules.uncertain_probability / (1 - rules.uncertain_probability))
         # Below this weight a pair's probability is under the uncertain band's: no_match.
         self.floor = (odds - intercept) / slope - _SLACK if slope > 0 else -math.inf
-        self._known: dict[tuple[int, Levels], tuple[float, ...]] = {}
+        self._known: dict[tuple[int, Levels], _Entry] = {}
 
-    def _weights_of(self, g: int, levels: Levels) -> tuple[float, ...]:
-        """The group's weights for one pair's levels, as ``score`` weighs them."""
+    def _entry(self, g: int, levels: Levels) -> _Entry:
+        """The group's levels and their weights, as ``score`` weighs them."""
         found = self._known.get((g, levels))
         if found is None:
-            found = self._known[(g, levels)] = self._weigh(g, levels)
+            found = self._known[(g, levels)] = (levels, self._weigh(g, levels))
         return found
 
     def _weigh(self, g: int, levels: Levels) -> tuple[float, ...]:
@@ -327,10 +328,10 @@ class Screen:
             out.append(weight)
         return tuple(out)
 
-    def weights(
+    def _rows(
         self, records: Mapping[int, MatchRecord], pairs: Sequence[tuple[int, int]]
-    ) -> list[float]:
-        """``score(records[a], records[b], params, tf).weight`` for each pair, exactly."""
+    ) -> Iterator[tuple[_Entry, ...]]:
+        """Each pair's levels and weights, group by group."""
         ready: dict[int, PreparedRecord] = {}
 
         def prepared(pid: int) -> PreparedRecord:
@@ -339,19 +340,24 @@ class Screen:
                 found = ready[pid] = prepare(records[pid])
             return found
 
-        columns = [
-            _per_pair(g, records, pairs, prepared, self._weights_of, (0.0,) * len(group.fields))
-            for g, group in enumerate(GROUPS)
-        ]
-        prior = self.params.prior_weight
-        out: list[float] = []
-        for row in zip(*columns, strict=True):
-            total: float = 0
-            for found in row:
-                for weight in found:  # one at a time, in order: score's very sum
-                    total += weight
-            out.append(prior + total)
-        return out
+        columns = []
+        for g, group in enumerate(GROUPS):
+            nulls: _Entry = (((0, None),) * len(group.fields), (0.0,) * len(group.fields))
+            columns.append(_per_pair(g, records, pairs, prepared, self._entry, nulls))
+        return zip(*columns, strict=True)
+
+    def weights(
+        self, records: Mapping[int, MatchRecord], pairs: Sequence[tuple[int, int]]
+    ) -> list[float]:
+        """``score(records[a], records[b], params, tf).weight`` for each pair, exactly."""
+        return [self._total(row) for row in self._rows(records, pairs)]
+
+    def _total(self, row: tuple[_Entry, ...]) -> float:
+        total: float = 0
+        for _, weights in row:
+            for weight in weights:  # one at a time, in order: score's very sum
+                total += weight
+        return self.params.prior_weight + total
 
     def likely(
         self, records: Mapping[int, MatchRecord], pairs: Sequence[tuple[int, int]]
@@ -359,6 +365,19 @@ class Screen:
         """Positions of the pairs ``score`` could band other than ``no_match``."""
         floor = self.floor
         return [i for i, w in enumerate(self.weights(records, pairs)) if w >= floor]
+
+    def likely_vectors(
+        self, records: Mapping[int, MatchRecord], pairs: Sequence[tuple[int, int]]
+    ) -> list[tuple[int, ComparisonVector]]:
+        """``likely``'s positions, each with the pair's comparison vector (``compare``'s),
+        so that scoring it needs neither ``prepare`` nor ``compare`` again."""
+        out = []
+        for i, row in enumerate(self._rows(records, pairs)):
+            if self._total(row) >= self.floor:
+                flat = [level for levels, _ in row for level in levels]
+                vector = ComparisonVector(tuple(x[0] for x in flat), tuple(x[1] for x in flat))
+                out.append((i, vector))
+        return out
 
 
 def vectors(pairs: Iterable[tuple[Record, Record]]) -> list[ComparisonVector]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import NamedTuple
 
-from reunify.matching.comparisons import COMPARISONS, compare
+from reunify.matching.comparisons import COMPARISONS, ComparisonVector, compare
 from reunify.matching.model import ModelParams, default_params
 from reunify.matching.prepared import PreparedRecord, prepare
 from reunify.matching.records import MatchRecord
@@ -83,7 +83,13 @@ def probability(weight: float, params: ModelParams) -> float:
 def _contributions(
     left: PreparedRecord, right: PreparedRecord, params: ModelParams, tf: TermFrequencies | None
 ) -> tuple[Contribution, ...]:
-    vector = compare(left, right)
+    return weighed(compare(left, right), params, tf)
+
+
+def weighed(
+    vector: ComparisonVector, params: ModelParams, tf: TermFrequencies | None
+) -> tuple[Contribution, ...]:
+    """Each comparison's level in ``vector`` and its weight (term-frequency adjusted)."""
     out: list[Contribution] = []
     for i, level in enumerate(vector.levels):
         weight = params.weights[i][level]
@@ -129,7 +135,11 @@ def score(
     """Score one pair on its own. ``rank`` also weighs candidates against each other."""
     params = params or default_params()
     left, right = _prepared(inquiry), _prepared(candidate)
-    contributions = _contributions(left, right, params, tf)
+    return verdict(right.record_id, _contributions(left, right, params, tf), params)
+
+
+def verdict(record_id: str, contributions: tuple[Contribution, ...], params: ModelParams) -> Scored:
+    """``score``'s total, probability and band of a pair's weighed comparisons."""
     weight = params.prior_weight + sum(c.weight for c in contributions)
     p = probability(weight, params)
     rules = params.decision
@@ -145,7 +155,7 @@ def score(
             )
     else:
         band = Band.NO_MATCH
-    return Scored(right.record_id, p, weight, band, contributions, params.version, notes)
+    return Scored(record_id, p, weight, band, contributions, params.version, notes)
 
 
 def rank(

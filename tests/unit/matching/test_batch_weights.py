@@ -14,6 +14,7 @@ from reunify.matching import MatchRecord, TermFrequencies, default_params, score
 from reunify.matching.batch_weights import Screen, vectors
 from reunify.matching.comparisons import compare
 from reunify.matching.prepared import PreparedRecord, prepare
+from reunify.matching.scoring import verdict, weighed
 
 from .synthetic import TODAY, inquiry, person, typo
 
@@ -119,3 +120,19 @@ def test_vectors_are_compare_of_each_pair(seed: int) -> None:
     listed += [(prepare(records[b]), records[a]) for a, b in pairs[::7]]  # prepared, swapped
     ready = [tuple(r if isinstance(r, PreparedRecord) else prepare(r) for r in p) for p in listed]
     assert vectors(listed) == [compare(a, b) for a, b in ready]
+
+
+@pytest.mark.parametrize("with_tf", [False, True])
+def test_likely_vectors_score_as_score_does(with_tf: bool) -> None:
+    """A likely pair scored from the screen's levels is ``score``'s answer to the letter:
+    probability, weight, band, every contribution and note."""
+    records, pairs = _pairs(14)
+    params = default_params()
+    tf = _trained_tf(records) if with_tf else None
+    likely = Screen(params, tf).likely_vectors(records, pairs)
+    assert [i for i, _ in likely] == Screen(params, tf).likely(records, pairs)
+    assert len(likely) > 500
+    for i, vector in likely:
+        a, b = pairs[i]
+        expected = score(records[a], records[b], params, tf)
+        assert verdict(records[b].record_id, weighed(vector, params, tf), params) == expected
