@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import random
 import resource
 import statistics
@@ -551,6 +552,16 @@ def _sibling(name: str) -> Any:
     return module
 
 
+def settle(db: Database) -> None:
+    """Write the import out before timing what follows: half a gigabyte of dirty pages
+    flushed by the kernel (and PostgreSQL's checkpointer) during the next run would take
+    its cores and disk."""
+    if db.dialect == "postgresql":
+        with db.engine.connect() as conn:
+            conn.execute(text("CHECKPOINT"))
+    os.sync()
+
+
 def dedupe_scale(spec: str, size: int, seed: int, say: Say) -> dict[str, Any]:
     """Import a registry with known duplicates (the import is timed too), then
     ``reunify dedupe --train`` and Splink's dedupe on the same rows."""
@@ -562,6 +573,7 @@ def dedupe_scale(spec: str, size: int, seed: int, say: Say) -> dict[str, Any]:
     with database(spec) as db:
         imported = load_rows(db, rows)
         say(f"dedupe {size} {db.dialect}: imported in {imported:.1f} s")
+        settle(db)
         ours = bench.ours(db.url, truth)
     say(f"dedupe {size} ours: {json.dumps(ours)}")
     out: dict[str, Any] = {"backend": spec.split(":")[0], "people": size,
