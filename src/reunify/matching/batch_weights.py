@@ -16,12 +16,14 @@ holds every weight equal). ``Screen.likely`` says which pairs can be anything bu
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 from typing import Any, NamedTuple, TypeVar, cast
 
 import numpy as np
+from numpy.typing import NDArray
 
 from reunify.domain.dates import AgeRange, BirthDate
 from reunify.domain.types import Sex
@@ -63,6 +65,7 @@ Record = MatchRecord | PreparedRecord
 Key = Any  # a hashable tuple of a record's fields, or one field
 Levels = tuple[tuple[int, str | None], ...]  # (level, agreeing term) per comparison
 _Entry = tuple[Levels, tuple[float, ...]]  # a group's levels of a pair, and their weights
+Floats = NDArray[np.float64]
 LevelsOf = Callable[[Any, Any], Levels]  # of two sides: prepared records or stand-ins
 
 
@@ -169,14 +172,14 @@ def _address_levels(left: PreparedRecord, right: PreparedRecord) -> Levels:
 def _one(comparison: Comparison, level_of: FactLevel) -> _Group:
     """A comparison of one field of the record (of its name), unknown when empty."""
     name = comparison.name
-    return _Group((name,), lambda r: getattr(r, name), lambda v: not v, _fact(comparison, level_of))
+    return _Group((name,), attrgetter(name), lambda v: not v, _fact(comparison, level_of))
 
 
 _CITY_EXACT = CITY.index("exact")
 GROUPS: tuple[_Group, ...] = (
     _Group(
         ("given_name", "family_name", "name_order"),
-        lambda r: (r.names, r.full_names, r.unidentified),
+        attrgetter("names", "full_names", "unidentified"),
         lambda k: not (k[0] or k[1]),
         _name_levels,
         _name_side,
@@ -184,24 +187,28 @@ GROUPS: tuple[_Group, ...] = (
     ),
     _Group(
         ("birth",),
-        lambda r: (r.birth_date, r.age, r.reference_date),
+        attrgetter("birth_date", "age", "reference_date"),
         lambda k: k[0] is None and k[1] is None,
         _fact(BIRTH, facts.birth_level),
         _birth_side,
     ),
     _Group(
         ("sex",),
-        lambda r: r.sex,
+        attrgetter("sex"),
         lambda v: v in (None, Sex.UNKNOWN),
         _fact(SEX, facts.sex_level),
     ),
     _Group(
-        ("phone",), lambda r: r.phone, lambda v: not v, _fact(PHONE, facts.phone_level), _phone_side
+        ("phone",),
+        attrgetter("phone"),
+        lambda v: not v,
+        _fact(PHONE, facts.phone_level),
+        _phone_side,
     ),
     _one(EMAIL, facts.email_level),
     _Group(
         ("street_number", "street", "address_2"),
-        lambda r: (r.street, r.address_2),
+        attrgetter("street", "address_2"),
         lambda k: not (k[0] or k[1]),
         _address_levels,
     ),
@@ -222,29 +229,41 @@ _T = TypeVar("_T")
 def _per_pair(
     g: int,
     records: Mapping[int, MatchRecord],
-    pairs: Sequence[tuple[int, int]],
+    people: Ints,
+    ordered: Sequence[MatchRecord],
+    left: Ints,
+    right: Ints,
     prepared: Callable[[int], PreparedRecord],
     value: Callable[[int, Levels], _T],
     nulls: _T,
-) -> list[_T]:
-    """``value`` of group ``g``'s levels for each pair, levelled once per distinct pair of
-    values; ``nulls`` where a side has no value."""
+) -> tuple[list[_T], Ints]:
+    """``value`` of group ``g``'s levels for every distinct pair of values among the pairs
+    (``people[left[i]]``, ``people[right[i]]``), ``nulls`` first (a side without a value),
+    and for each pair the position of its value in that list. ``ordered`` are the people's
+    records, in the order of ``people``."""
     group = GROUPS[g]
     key_of, empty = group.key, group.empty
     codes: dict[Key, int] = {}
     firsts: list[int] = []  # the first person with each value stands for them all
-    of: dict[int, int] = {}  # person -> code, -1 when the group is unknown for them
-    for pid, record in records.items():
-        key = key_of(record)
+    of: list[int] = []  # by position in ``people``: a code, -1 when the group is unknown
+    for pid, key in zip(people.tolist(), map(key_of, ordered), strict=True):
         code = codes.get(key)
         if code is None:
             code = -1 if empty(key) else len(firsts)
             codes[key] = code
             if code >= 0:
                 firsts.append(pid)
-        of[pid] = code
-    # A value's stand-in (or prepared record) is made when a pair first needs it: a phone
-    # number is worth normalising only if the other side has one too.
+        of.append(code)
+    coded = np.array(of, np.int64)
+    a, b = coded[left], coded[right]
+    known = (a >= 0) & (b >= 0)
+    width = max(1, len(firsts))
+    distinct, where = np.unique(a[known] * width + b[known], return_inverse=True)
+    index = np.zeros(len(left), np.int64)
+    index[known] = where.reshape(-1) + 1
+    pairs = zip((distinct // width).tolist(), (distinct % width).tolist(), strict=True)
+    # A value's stand-in (or prepared record) is made only for the pairs that need it: a
+    # phone number is worth normalising only if the other side has one too.
     sides: dict[int, Any] = {}
 
     def side(code: int) -> Any:
@@ -255,41 +274,43 @@ def _per_pair(
             found = sides[code] = prepared(pid) if make is None else make(records[pid])
         return found
 
-    memo: dict[tuple[int, int], _T] = {}
     if group.many is not None:
-        coded = [(of[a], of[b]) for a, b in pairs]
-        for pair, levels in _levels_many(group.many, coded, side):
-            memo[pair] = value(g, levels)
-    out: list[_T] = []
-    for a, b in pairs:
-        ca, cb = of[a], of[b]
-        if ca < 0 or cb < 0:
-            out.append(nulls)
-            continue
-        found = memo.get((ca, cb))
-        if found is None:
-            found = memo[(ca, cb)] = value(g, group.levels(side(ca), side(cb)))
-        out.append(found)
-    return out
+        levels = _levels_many(group.many, list(pairs), side)
+    else:
+        levels = [group.levels(side(ca), side(cb)) for ca, cb in pairs]
+    return [nulls, *(value(g, found) for found in levels)], index
 
 
 def _levels_many(
     many: Callable[[Sequence[Any], Ints, Ints], list[Levels]],
-    codes: list[tuple[int, int]],
+    pairs: list[tuple[int, int]],
     side: Callable[[int], Any],
-) -> Iterator[tuple[tuple[int, int], Levels]]:
-    """The levels of every distinct pair of known values, levelled at once."""
-    wanted = [pair for pair in dict.fromkeys(codes) if pair[0] >= 0 and pair[1] >= 0]
-    if not wanted:
-        return
+) -> list[Levels]:
+    """The levels of distinct pairs of known values, levelled at once."""
+    if not pairs:
+        return []
     numbers: dict[int, int] = {}
     sides: list[Any] = []
-    for code in {c for pair in wanted for c in pair}:
+    for code in {c for pair in pairs for c in pair}:
         numbers[code] = len(sides)
         sides.append(side(code))
-    left = np.fromiter((numbers[a] for a, _ in wanted), np.int64, len(wanted))
-    right = np.fromiter((numbers[b] for _, b in wanted), np.int64, len(wanted))
-    yield from zip(wanted, many(sides, left, right), strict=True)
+    left = np.fromiter((numbers[a] for a, _ in pairs), np.int64, len(pairs))
+    right = np.fromiter((numbers[b] for _, b in pairs), np.int64, len(pairs))
+    return many(sides, left, right)
+
+
+def _positions(
+    records: Mapping[int, MatchRecord], pairs: Sequence[tuple[int, int]]
+) -> tuple[Ints, Ints, Ints]:
+    """The people, in id order, and each pair's two positions among them."""
+    people = np.array(sorted(records), np.int64)
+    ends = np.array(pairs, np.int64).reshape(-1, 2)
+    return people, np.searchsorted(people, ends[:, 0]), np.searchsorted(people, ends[:, 1])
+
+
+def _vector(entries: Sequence[Levels]) -> ComparisonVector:
+    flat = [level for levels in entries for level in levels]
+    return ComparisonVector(tuple(x[0] for x in flat), tuple(x[1] for x in flat))
 
 
 class Screen:
@@ -328,10 +349,10 @@ class Screen:
             out.append(weight)
         return tuple(out)
 
-    def _rows(
+    def _columns(
         self, records: Mapping[int, MatchRecord], pairs: Sequence[tuple[int, int]]
-    ) -> Iterator[tuple[_Entry, ...]]:
-        """Each pair's levels and weights, group by group."""
+    ) -> list[tuple[list[_Entry], Ints]]:
+        """Group by group: the distinct levels and weights, and each pair's position."""
         ready: dict[int, PreparedRecord] = {}
 
         def prepared(pid: int) -> PreparedRecord:
@@ -340,44 +361,46 @@ class Screen:
                 found = ready[pid] = prepare(records[pid])
             return found
 
+        people, left, right = _positions(records, pairs)
+        ordered = [records[pid] for pid in people.tolist()]
         columns = []
         for g, group in enumerate(GROUPS):
             nulls: _Entry = (((0, None),) * len(group.fields), (0.0,) * len(group.fields))
-            columns.append(_per_pair(g, records, pairs, prepared, self._entry, nulls))
-        return zip(*columns, strict=True)
+            columns.append(
+                _per_pair(g, records, people, ordered, left, right, prepared, self._entry, nulls)
+            )
+        return columns
+
+    def _totals(self, columns: list[tuple[list[_Entry], Ints]], size: int) -> Floats:
+        total = np.zeros(size, np.float64)
+        for entries, index in columns:
+            weights = np.array([found for _, found in entries], np.float64)
+            for field in range(weights.shape[1]):  # one at a time, in order: score's very sum
+                total += weights[index, field]
+        out: Floats = self.params.prior_weight + total
+        return out
 
     def weights(
         self, records: Mapping[int, MatchRecord], pairs: Sequence[tuple[int, int]]
     ) -> list[float]:
         """``score(records[a], records[b], params, tf).weight`` for each pair, exactly."""
-        return [self._total(row) for row in self._rows(records, pairs)]
-
-    def _total(self, row: tuple[_Entry, ...]) -> float:
-        total: float = 0
-        for _, weights in row:
-            for weight in weights:  # one at a time, in order: score's very sum
-                total += weight
-        return self.params.prior_weight + total
+        weights: list[float] = self._totals(self._columns(records, pairs), len(pairs)).tolist()
+        return weights
 
     def likely(
         self, records: Mapping[int, MatchRecord], pairs: Sequence[tuple[int, int]]
     ) -> list[int]:
         """Positions of the pairs ``score`` could band other than ``no_match``."""
-        floor = self.floor
-        return [i for i, w in enumerate(self.weights(records, pairs)) if w >= floor]
+        return [i for i, _ in self.likely_vectors(records, pairs)]
 
     def likely_vectors(
         self, records: Mapping[int, MatchRecord], pairs: Sequence[tuple[int, int]]
     ) -> list[tuple[int, ComparisonVector]]:
         """``likely``'s positions, each with the pair's comparison vector (``compare``'s),
         so that scoring it needs neither ``prepare`` nor ``compare`` again."""
-        out = []
-        for i, row in enumerate(self._rows(records, pairs)):
-            if self._total(row) >= self.floor:
-                flat = [level for levels, _ in row for level in levels]
-                vector = ComparisonVector(tuple(x[0] for x in flat), tuple(x[1] for x in flat))
-                out.append((i, vector))
-        return out
+        columns = self._columns(records, pairs)
+        likely = np.flatnonzero(self._totals(columns, len(pairs)) >= self.floor).tolist()
+        return [(i, _vector([entries[index[i]][0] for entries, index in columns])) for i in likely]
 
 
 def vectors(pairs: Iterable[tuple[Record, Record]]) -> list[ComparisonVector]:
@@ -400,15 +423,13 @@ def vectors(pairs: Iterable[tuple[Record, Record]]) -> list[ComparisonVector]:
     def prepared(i: int) -> PreparedRecord:
         return prepare(records[i])
 
+    people, left, right = _positions(records, coded)
+    ordered = [records[pid] for pid in people.tolist()]
     columns = []
     for g, group in enumerate(GROUPS):
         nulls: Levels = ((0, None),) * len(group.fields)
-        columns.append(_per_pair(g, records, coded, prepared, _same, nulls))
-    out = []
-    for row in zip(*columns, strict=True):
-        flat = [level for levels in row for level in levels]
-        out.append(ComparisonVector(tuple(x[0] for x in flat), tuple(x[1] for x in flat)))
-    return out
+        columns.append(_per_pair(g, records, people, ordered, left, right, prepared, _same, nulls))
+    return [_vector([entries[index[i]] for entries, index in columns]) for i in range(len(coded))]
 
 
 def _same(_: int, levels: Levels) -> Levels:

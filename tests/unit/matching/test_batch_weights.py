@@ -136,3 +136,11 @@ def test_likely_vectors_score_as_score_does(with_tf: bool) -> None:
         a, b = pairs[i]
         expected = score(records[a], records[b], params, tf)
         assert verdict(records[b].record_id, weighed(vector, params, tf), params) == expected
+
+
+def test_no_pairs() -> None:
+    records, _ = _pairs(15)
+    screen = Screen(default_params(), None)
+    assert screen.weights(records, []) == []
+    assert screen.likely_vectors(records, []) == []
+    assert vectors([]) == []
