@@ -9,6 +9,7 @@ retired record ``merged_into_id`` and re-projects both.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -114,7 +115,11 @@ def named_candidates(session: Session, alias_id: int, incident_id: int) -> list[
     ]
 
 
-def _batches(pairs: list[tuple[int, int]], size: int) -> Iterator[list[tuple[int, int]]]:
+def _batches(pairs: list[tuple[int, int]], workers: int) -> Iterator[list[tuple[int, int]]]:
+    """Batches of at most ``SCORE_BATCH`` pairs, as many as a multiple of ``workers`` (so
+    that no worker waits alone for the last one), of nearly equal sizes."""
+    rounds = max(1, math.ceil(len(pairs) / (SCORE_BATCH * max(1, workers))))
+    size = max(1, math.ceil(len(pairs) / (rounds * max(1, workers))))
     for start in range(0, len(pairs), size):
         yield pairs[start : start + size]
 
@@ -216,7 +221,7 @@ def _propose(
 ) -> None:
     summary.pairs += len(pairs)
     now = datetime.now(UTC)
-    batches = ((batch, existing_pairs(session, batch)) for batch in _batches(pairs, SCORE_BATCH))
+    batches = ((batch, existing_pairs(session, batch)) for batch in _batches(pairs, workers))
     for result in pool.score_all(
         session, batches, params, tf, workers=workers, pairs=len(pairs), started=started
     ):
