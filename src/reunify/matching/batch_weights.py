@@ -8,9 +8,10 @@ two people of Kent. So each group of comparisons is levelled once per distinct p
 values, by the level functions ``compare`` uses (on the prepared record, or for names,
 date of birth and phone on a stand-in holding just what ``prepare`` makes of them), and a
 pair's total is looked up and summed in ``score``'s order: the same float, not an estimate
-(``_name_levels`` and the term-frequency step restate ``compare``'s and ``score``'s; a test
-holds every weight equal). ``Screen.likely`` says which pairs can be anything but
-``no_match``; only those need ``score`` and its explanation.
+(``compare`` and ``score`` lend their steps: ``comparisons.name_levels``,
+``scoring.level_weight``; tests hold every weight and level equal). ``Screen.likely`` says
+which pairs can be anything but ``no_match``; only those need ``score``'s verdict and its
+explanation.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from operator import attrgetter
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -36,9 +38,6 @@ from reunify.matching.comparisons import (
     COMPARISONS,
     DESCRIPTION,
     EMAIL,
-    FAMILY_NAME,
-    GIVEN_NAME,
-    NAME_ORDER,
     PHONE,
     POSTCODE,
     SEX,
@@ -47,15 +46,16 @@ from reunify.matching.comparisons import (
     STREET_NUMBER,
     ComparisonVector,
     FactLevel,
+    name_levels,
 )
 from reunify.matching.fields import Phone, normalise_phone
 from reunify.matching.levels import Comparison
 from reunify.matching.model import ModelParams
 from reunify.matching.name_batch import Ints, compare_many
-from reunify.matching.name_levels import NameOutcome, compare_names
 from reunify.matching.prepared import FamilyName, GivenToken, PreparedRecord, prepare
 from reunify.matching.prepared import _names as name_features
 from reunify.matching.records import MatchRecord
+from reunify.matching.scoring import level_weight
 from reunify.matching.term_frequencies import TermFrequencies
 
 # A float sums the same way twice; this only absorbs the inversion of the sigmoid.
@@ -67,6 +67,8 @@ Levels = tuple[tuple[int, str | None], ...]  # (level, agreeing term) per compar
 _Entry = tuple[Levels, tuple[float, ...]]  # a group's levels of a pair, and their weights
 Floats = NDArray[np.float64]
 LevelsOf = Callable[[Any, Any], Levels]  # of two sides: prepared records or stand-ins
+# Of pairs of sides (``sides[left[i]]``, ``sides[right[i]]``), all at once.
+ManyLevels = Callable[[Sequence[Any], Ints, Ints], list[Levels]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,12 +78,10 @@ class _Group:
     fields: tuple[str, ...]  # comparison names, in ``COMPARISONS`` order
     key: Callable[[MatchRecord], Key]
     empty: Callable[[Key], bool]  # unknown on this side: every level is null
-    levels: LevelsOf
+    levels: ManyLevels
     # What the levels read of a side, when that is much less than ``prepare`` computes:
     # the attributes of ``PreparedRecord`` they read, computed the same way.
     stand_in: Callable[[MatchRecord], Any] | None = None
-    # The levels of many pairs of sides at once, when arrays do them faster.
-    many: Callable[[Sequence[Any], Ints, Ints], list[Levels]] | None = None
 
 
 class _NameSide(NamedTuple):
@@ -117,46 +117,36 @@ def _phone_side(record: MatchRecord) -> _PhoneSide:
     return _PhoneSide(normalise_phone(record.phone))
 
 
-def _rule_index(position: int) -> int:
-    return 0 if position < 0 else position + 1  # as ``compare`` shifts a rule's position
-
-
-def _outcome_levels(names: NameOutcome, unidentified: bool) -> Levels:
-    """``compare``'s given name, family name and name order levels of ``compare_names``'s
-    outcome."""
-    given, family = _rule_index(names.given), _rule_index(names.family)
-    if unidentified:
-        given = 0 if given == GIVEN_NAME.else_index else given
-        family = 0 if family == FAMILY_NAME.else_index else family
-    agree = given not in (0, GIVEN_NAME.else_index) or family not in (0, FAMILY_NAME.else_index)
-    order = 0 if not agree else NAME_ORDER.index("swapped" if names.swapped else "as_entered")
-    return ((given, names.given_term), (family, names.family_term), (order, None))
-
-
-def _name_levels(left: _NameSide, right: _NameSide) -> Levels:
-    names = compare_names(cast(PreparedRecord, left), cast(PreparedRecord, right))
-    return _outcome_levels(names, left.unidentified or right.unidentified)
-
-
 def _names_levels(sides: Sequence[_NameSide], left: Ints, right: Ints) -> list[Levels]:
-    """``_name_levels`` of many pairs of sides at once (``name_batch``)."""
-    found = compare_many(sides, left, right)
-    unidentified = [s.unidentified for s in sides]
-    outcomes = (NameOutcome(*fields) for fields in zip(*found, strict=True))
-    return [
-        _outcome_levels(names, unidentified[a] or unidentified[b])
-        for names, a, b in zip(outcomes, left.tolist(), right.tolist(), strict=True)
-    ]
+    """``compare``'s given name, family name and name order levels of many pairs of sides
+    at once (``name_batch``)."""
+    levels: list[Levels] = []
+    for names, a, b in zip(
+        compare_many(sides, left, right), left.tolist(), right.tolist(), strict=True
+    ):
+        given, family, order = name_levels(names, sides[a].unidentified or sides[b].unidentified)
+        levels.append(((given, names.given_term), (family, names.family_term), (order, None)))
+    return levels
 
 
-def _fact(comparison: Comparison, level_of: FactLevel) -> LevelsOf:
+def _pairwise(levels: LevelsOf) -> ManyLevels:
+    """A comparison of two sides, applied to each pair in turn."""
+
+    def many(sides: Sequence[Any], left: Ints, right: Ints) -> list[Levels]:
+        pairs = zip(left.tolist(), right.tolist(), strict=True)
+        return [levels(sides[a], sides[b]) for a, b in pairs]
+
+    return many
+
+
+def _fact(comparison: Comparison, level_of: FactLevel) -> ManyLevels:
     def levels(left: Any, right: Any) -> Levels:
         level = level_of(left, right)
         index = 0 if level is None else comparison.index(level)
         term = left.city if comparison is CITY and index == _CITY_EXACT else None
         return ((index, term),)
 
-    return levels
+    return _pairwise(levels)
 
 
 def _address_levels(left: PreparedRecord, right: PreparedRecord) -> Levels:
@@ -181,9 +171,8 @@ GROUPS: tuple[_Group, ...] = (
         ("given_name", "family_name", "name_order"),
         attrgetter("names", "full_names", "unidentified"),
         lambda k: not (k[0] or k[1]),
-        _name_levels,
-        _name_side,
         _names_levels,
+        _name_side,
     ),
     _Group(
         ("birth",),
@@ -210,7 +199,7 @@ GROUPS: tuple[_Group, ...] = (
         ("street_number", "street", "address_2"),
         attrgetter("street", "address_2"),
         lambda k: not (k[0] or k[1]),
-        _address_levels,
+        _pairwise(_address_levels),
     ),
     _one(CITY, address.city_level),
     _one(POSTCODE, address.postcode_level),
@@ -228,9 +217,7 @@ _T = TypeVar("_T")
 
 def _per_pair(
     g: int,
-    records: Mapping[int, MatchRecord],
-    people: Ints,
-    ordered: Sequence[MatchRecord],
+    records: Sequence[MatchRecord],
     left: Ints,
     right: Ints,
     prepared: Callable[[int], PreparedRecord],
@@ -238,21 +225,21 @@ def _per_pair(
     nulls: _T,
 ) -> tuple[list[_T], Ints]:
     """``value`` of group ``g``'s levels for every distinct pair of values among the pairs
-    (``people[left[i]]``, ``people[right[i]]``), ``nulls`` first (a side without a value),
-    and for each pair the position of its value in that list. ``ordered`` are the people's
-    records, in the order of ``people``."""
+    (``records[left[i]]``, ``records[right[i]]``), ``nulls`` first (a side without a value),
+    and for each pair the position of its value in that list. ``prepared(i)`` is
+    ``prepare(records[i])``."""
     group = GROUPS[g]
-    key_of, empty = group.key, group.empty
+    empty = group.empty
     codes: dict[Key, int] = {}
-    firsts: list[int] = []  # the first person with each value stands for them all
-    of: list[int] = []  # by position in ``people``: a code, -1 when the group is unknown
-    for pid, key in zip(people.tolist(), map(key_of, ordered), strict=True):
+    firsts: list[int] = []  # the first record with each value stands for them all
+    of: list[int] = []  # a code per record, -1 when the group is unknown for it
+    for i, key in enumerate(map(group.key, records)):
         code = codes.get(key)
         if code is None:
             code = -1 if empty(key) else len(firsts)
             codes[key] = code
             if code >= 0:
-                firsts.append(pid)
+                firsts.append(i)
         of.append(code)
     coded = np.array(of, np.int64)
     a, b = coded[left], coded[right]
@@ -264,25 +251,40 @@ def _per_pair(
     pairs = zip((distinct // width).tolist(), (distinct % width).tolist(), strict=True)
     # A value's stand-in (or prepared record) is made only for the pairs that need it: a
     # phone number is worth normalising only if the other side has one too.
-    sides: dict[int, Any] = {}
+    make = group.stand_in
 
     def side(code: int) -> Any:
-        found = sides.get(code)
-        if found is None:
-            pid = firsts[code]
-            make = group.stand_in
-            found = sides[code] = prepared(pid) if make is None else make(records[pid])
-        return found
+        first = firsts[code]
+        return prepared(first) if make is None else make(records[first])
 
-    if group.many is not None:
-        levels = _levels_many(group.many, list(pairs), side)
-    else:
-        levels = [group.levels(side(ca), side(cb)) for ca, cb in pairs]
+    levels = _levels_many(group.levels, list(pairs), side)
     return [nulls, *(value(g, found) for found in levels)], index
 
 
+def _columns(
+    records: Mapping[int, MatchRecord],
+    pairs: Sequence[tuple[int, int]],
+    value: Callable[[int, Levels], _T],
+    nulls: Callable[[int], _T],
+) -> list[tuple[list[_T], Ints]]:
+    """``_per_pair`` of every group (``nulls(size)`` for a group of that many fields)."""
+    ids = np.array(sorted(records), np.int64)
+    ends = np.array(pairs, np.int64).reshape(-1, 2)
+    left, right = np.searchsorted(ids, ends[:, 0]), np.searchsorted(ids, ends[:, 1])
+    ordered = [records[pid] for pid in ids.tolist()]
+
+    @cache
+    def prepared(i: int) -> PreparedRecord:
+        return prepare(ordered[i])
+
+    return [
+        _per_pair(g, ordered, left, right, prepared, value, nulls(len(group.fields)))
+        for g, group in enumerate(GROUPS)
+    ]
+
+
 def _levels_many(
-    many: Callable[[Sequence[Any], Ints, Ints], list[Levels]],
+    many: ManyLevels,
     pairs: list[tuple[int, int]],
     side: Callable[[int], Any],
 ) -> list[Levels]:
@@ -297,15 +299,6 @@ def _levels_many(
     left = np.fromiter((numbers[a] for a, _ in pairs), np.int64, len(pairs))
     right = np.fromiter((numbers[b] for _, b in pairs), np.int64, len(pairs))
     return many(sides, left, right)
-
-
-def _positions(
-    records: Mapping[int, MatchRecord], pairs: Sequence[tuple[int, int]]
-) -> tuple[Ints, Ints, Ints]:
-    """The people, in id order, and each pair's two positions among them."""
-    people = np.array(sorted(records), np.int64)
-    ends = np.array(pairs, np.int64).reshape(-1, 2)
-    return people, np.searchsorted(people, ends[:, 0]), np.searchsorted(people, ends[:, 1])
 
 
 def _vector(entries: Sequence[Levels]) -> ComparisonVector:
@@ -334,42 +327,16 @@ class Screen:
         return found
 
     def _weigh(self, g: int, levels: Levels) -> tuple[float, ...]:
-        group = GROUPS[g]
         params, tf = self.params, self.tf
-        out: list[float] = []
-        for name, (level, term) in zip(group.fields, levels, strict=True):
-            i = _ORDER.index(name)
-            weight = params.weights[i][level]
-            if tf is not None and term is not None and COMPARISONS[i].levels[level].tf:
-                frequency = tf.frequency(name, term)
-                tf_mu = params.tf_m[i]
-                if frequency is not None and tf_mu is not None:
-                    u_term = max(frequency, params.tf_minimum_u)
-                    weight += params.tf_weight * math.log2(tf_mu[1] / u_term)
-            out.append(weight)
-        return tuple(out)
+        return tuple(
+            level_weight(_ORDER.index(name), level, term, params, tf)
+            for name, (level, term) in zip(GROUPS[g].fields, levels, strict=True)
+        )
 
     def _columns(
         self, records: Mapping[int, MatchRecord], pairs: Sequence[tuple[int, int]]
     ) -> list[tuple[list[_Entry], Ints]]:
-        """Group by group: the distinct levels and weights, and each pair's position."""
-        ready: dict[int, PreparedRecord] = {}
-
-        def prepared(pid: int) -> PreparedRecord:
-            found = ready.get(pid)
-            if found is None:
-                found = ready[pid] = prepare(records[pid])
-            return found
-
-        people, left, right = _positions(records, pairs)
-        ordered = [records[pid] for pid in people.tolist()]
-        columns = []
-        for g, group in enumerate(GROUPS):
-            nulls: _Entry = (((0, None),) * len(group.fields), (0.0,) * len(group.fields))
-            columns.append(
-                _per_pair(g, records, people, ordered, left, right, prepared, self._entry, nulls)
-            )
-        return columns
+        return _columns(records, pairs, self._entry, lambda n: (((0, None),) * n, (0.0,) * n))
 
     def _totals(self, columns: list[tuple[list[_Entry], Ints]], size: int) -> Floats:
         total = np.zeros(size, np.float64)
@@ -420,15 +387,7 @@ def vectors(pairs: Iterable[tuple[Record, Record]]) -> list[ComparisonVector]:
             ends.append(found)
         coded.append((ends[0], ends[1]))
 
-    def prepared(i: int) -> PreparedRecord:
-        return prepare(records[i])
-
-    people, left, right = _positions(records, coded)
-    ordered = [records[pid] for pid in people.tolist()]
-    columns = []
-    for g, group in enumerate(GROUPS):
-        nulls: Levels = ((0, None),) * len(group.fields)
-        columns.append(_per_pair(g, records, people, ordered, left, right, prepared, _same, nulls))
+    columns = _columns(records, coded, _same, lambda n: ((0, None),) * n)
     return [_vector([entries[index[i]] for entries, index in columns]) for i in range(len(coded))]
 
 

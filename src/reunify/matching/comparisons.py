@@ -13,7 +13,7 @@ from typing import NamedTuple
 from reunify.matching import address_levels as address
 from reunify.matching import fact_levels as facts
 from reunify.matching.levels import Comparison
-from reunify.matching.name_levels import FAMILY_RULES, GIVEN_RULES, compare_names
+from reunify.matching.name_levels import FAMILY_RULES, GIVEN_RULES, NameOutcome, compare_names
 from reunify.matching.prepared import PreparedRecord
 
 GIVEN_NAME = Comparison.build(
@@ -90,17 +90,24 @@ def _rule_index(position: int) -> int:
     return 0 if position < 0 else position + 1
 
 
-def compare(left: PreparedRecord, right: PreparedRecord) -> ComparisonVector:
-    names = compare_names(left, right)
+def name_levels(names: NameOutcome, unidentified: bool) -> tuple[int, int, int]:
+    """The given name, family name and name order levels of ``compare_names``'s outcome
+    (``unidentified``: either side is a trauma alias)."""
     given = _rule_index(names.given)
     family = _rule_index(names.family)
-    if left.record.unidentified or right.record.unidentified:
+    if unidentified:
         # A trauma alias is a placeholder: agreeing with it means something, differing nothing.
         given = 0 if given == GIVEN_NAME.else_index else given
         family = 0 if family == FAMILY_NAME.else_index else family
     agree = given not in (0, GIVEN_NAME.else_index) or family not in (0, FAMILY_NAME.else_index)
     order = 0 if not agree else NAME_ORDER.index("swapped" if names.swapped else "as_entered")
-    levels = [given, family, order]
+    return given, family, order
+
+
+def compare(left: PreparedRecord, right: PreparedRecord) -> ComparisonVector:
+    names = compare_names(left, right)
+    unidentified = left.record.unidentified or right.record.unidentified
+    levels = list(name_levels(names, unidentified))
     for comparison, level_of in _FACTS:
         level = level_of(left, right)
         levels.append(0 if level is None else comparison.index(level))

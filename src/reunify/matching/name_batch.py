@@ -16,19 +16,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
-from typing import Any, Generic, NamedTuple, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz.distance import OSA, JaroWinkler
 from rapidfuzz.process import cpdist
 
+from reunify.matching.levels import Rule
 from reunify.matching.name_levels import (
     FAMILY_RULES,
     GIVEN_RULES,
     JARO_WINKLER,
     MIN_EDIT_LENGTH,
     WORST_RANK,
+    NameOutcome,
+    family_term,
+    given_term,
 )
 from reunify.matching.prepared import FamilyName, GivenToken
 
@@ -52,16 +56,6 @@ class NameSides(Protocol):
     def swap_given(self) -> tuple[GivenToken, ...]: ...
     @property
     def swap_family(self) -> tuple[FamilyName, ...]: ...
-
-
-class Outcomes(NamedTuple):
-    """``NameOutcome``'s fields, one list each, a position per pair."""
-
-    given: list[int]
-    given_term: list[str | None]
-    family: list[int]
-    family_term: list[str | None]
-    swapped: list[bool]
 
 
 class _Words(Generic[_W]):
@@ -190,12 +184,13 @@ def _select(tests: Sequence[Bools], size: int) -> Ints:
     return out
 
 
-def _nickname(a: GivenToken, b: GivenToken) -> bool:
-    return a.text in b.group or b.text in a.group or not a.forms.isdisjoint(b.forms)
+def _rule(rules: Sequence[Rule[_W]], name: str) -> Callable[[_W, _W], bool]:
+    """A rule's own test, for the tests that stay in Python (sets of names)."""
+    return next(rule.test for rule in rules if rule.name == name)
 
 
-def _part(a: FamilyName, b: FamilyName) -> bool:
-    return not a.parts.isdisjoint(b.parts)
+_NICKNAME = _rule(GIVEN_RULES, "nickname")
+_COMPOUND_PART = _rule(FAMILY_RULES, "compound_part")
 
 
 class _GivenRules(_Rules[GivenToken]):
@@ -221,7 +216,7 @@ class _GivenRules(_Rules[GivenToken]):
             | ((sc[a] == sc[b]) & (sl[a] >= 4))
         )
         # Nicknames rank above sounds: tested wherever no exact match decided already.
-        nickname = self._sets(a, b, words & ~exact, _nickname)
+        nickname = self._sets(a, b, words & ~exact, _NICKNAME)
         decided = exact | nickname | phonetic
         edit = self._edit(a, b, ~decided)
         jaro = self._jaro(a, b, words & ~decided & ~edit)
@@ -246,7 +241,7 @@ class _FamilyRules(_Rules[FamilyName]):
         edit = self._edit(a, b, ~decided)
         decided |= edit
         jaro = self._jaro(a, b, ~decided)
-        part = self._sets(a, b, ~decided & ~jaro, _part)
+        part = self._sets(a, b, ~decided & ~jaro, _COMPOUND_PART)
         return _select((exact, phonetic, edit, jaro, part), len(a))
 
 
@@ -278,8 +273,8 @@ def _rank(given: Ints, family: Ints) -> Ints:
     return out
 
 
-def compare_many(sides: Sequence[NameSides], left: Ints, right: Ints) -> Outcomes:
-    """``compare_names(sides[left[i]], sides[right[i]])`` for each i, as columns."""
+def compare_many(sides: Sequence[NameSides], left: Ints, right: Ints) -> list[NameOutcome]:
+    """``compare_names(sides[left[i]], sides[right[i]])`` for each i."""
     size = len(left)
     given: _Words[GivenToken] = _Words()
     family: _Words[FamilyName] = _Words()
@@ -294,8 +289,8 @@ def compare_many(sides: Sequence[NameSides], left: Ints, right: Ints) -> Outcome
         ((swap_g, entered_g), (swap_f, entered_f)),
         ((entered_g, swap_g), (entered_f, swap_f)),
     ):
-        g, g_terms = _best(g_rules, _Spread(gl, gr, left, right), size, lambda w: w.text)
-        f, f_terms = _best(f_rules, _Spread(fl, fr, left, right), size, lambda w: w.compact)
+        g, g_terms = _best(g_rules, _Spread(gl, gr, left, right), size, given_term)
+        f, f_terms = _best(f_rules, _Spread(fl, fr, left, right), size, family_term)
         results.append((g, g_terms, f, f_terms))
     choice = np.zeros(size, np.int64)
     best_rank = _rank(results[0][0], results[0][2])
@@ -304,14 +299,8 @@ def compare_many(sides: Sequence[NameSides], left: Ints, right: Ints) -> Outcome
         better = rank < best_rank
         choice[better] = k
         best_rank = np.where(better, rank, best_rank)
-    pick = np.arange(size)
-    given_level = np.stack([r[0] for r in results])[choice, pick]
-    family_level = np.stack([r[2] for r in results])[choice, pick]
-    chosen = choice.tolist()
-    return Outcomes(
-        given_level.tolist(),
-        [results[k][1][i] for i, k in enumerate(chosen)],
-        family_level.tolist(),
-        [results[k][3][i] for i, k in enumerate(chosen)],
-        [k > 0 for k in chosen],
-    )
+    columns = [(g.tolist(), g_terms, f.tolist(), f_terms) for g, g_terms, f, f_terms in results]
+    return [
+        NameOutcome(columns[k][0][i], columns[k][1][i], columns[k][2][i], columns[k][3][i], k > 0)
+        for i, k in enumerate(choice.tolist())
+    ]

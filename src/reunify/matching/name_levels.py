@@ -98,11 +98,11 @@ FAMILY_RULES: tuple[Rule[FamilyName], ...] = (
 )
 
 
-def _given_term(token: GivenToken) -> str:
+def given_term(token: GivenToken) -> str:
     return token.text
 
 
-def _family_term(name: FamilyName) -> str:
+def family_term(name: FamilyName) -> str:
     return name.compact
 
 
@@ -135,8 +135,8 @@ def compare_names(left: PreparedRecord, right: PreparedRecord) -> NameOutcome:
     Both sides are tried swapped in turn, so the outcome does not depend on which record is
     the inquiry: nickname rules only apply to words read as given names.
     """
-    g, g_term = best_rule(GIVEN_RULES, left.given, right.given, _given_term)
-    f, f_term = best_rule(FAMILY_RULES, left.family, right.family, _family_term)
+    g, g_term = best_rule(GIVEN_RULES, left.given, right.given, given_term)
+    f, f_term = best_rule(FAMILY_RULES, left.family, right.family, family_term)
     best = NameOutcome(g, g_term, f, f_term, swapped=False)
     best_rank = _rank(g, f)
     if best_rank == (0, 0):
@@ -145,11 +145,8 @@ def compare_names(left: PreparedRecord, right: PreparedRecord) -> NameOutcome:
         (left.swap_given, right.given, left.swap_family, right.family),
         (left.given, right.swap_given, left.family, right.swap_family),
     ):
-        sf, sf_term = best_rule(FAMILY_RULES, lf, rf, _family_term)
-        least = _rank(0, sf)[1]
-        if (least, least) >= best_rank:
-            continue  # even exact given names would not rank it strictly better
-        sg, sg_term = best_rule(GIVEN_RULES, lg, rg, _given_term)
+        sg, sg_term = best_rule(GIVEN_RULES, lg, rg, given_term)
+        sf, sf_term = best_rule(FAMILY_RULES, lf, rf, family_term)
         rank = _rank(sg, sf)
         if rank < best_rank:
             best, best_rank = NameOutcome(sg, sg_term, sf, sf_term, swapped=True), rank

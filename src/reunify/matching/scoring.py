@@ -90,18 +90,25 @@ def weighed(
     vector: ComparisonVector, params: ModelParams, tf: TermFrequencies | None
 ) -> tuple[Contribution, ...]:
     """Each comparison's level in ``vector`` and its weight (term-frequency adjusted)."""
-    out: list[Contribution] = []
-    for i, level in enumerate(vector.levels):
-        weight = params.weights[i][level]
-        term = vector.terms[i]
-        if tf is not None and term is not None and _TF_LEVEL[i][level]:
-            frequency = tf.frequency(_NAMES[i], term)
-            tf_mu = params.tf_m[i]
-            if frequency is not None and tf_mu is not None:
-                u_term = max(frequency, params.tf_minimum_u)
-                weight += params.tf_weight * math.log2(tf_mu[1] / u_term)
-        out.append(Contribution(_NAMES[i], _LEVEL_NAMES[i][level], weight))
-    return tuple(out)
+    return tuple(
+        Contribution(_NAMES[i], _LEVEL_NAMES[i][level], level_weight(i, level, term, params, tf))
+        for i, (level, term) in enumerate(zip(vector.levels, vector.terms, strict=True))
+    )
+
+
+def level_weight(
+    i: int, level: int, term: str | None, params: ModelParams, tf: TermFrequencies | None
+) -> float:
+    """The weight of level ``level`` of ``COMPARISONS[i]``, adjusted for how common the
+    agreeing ``term`` is where the level says so."""
+    weight = params.weights[i][level]
+    if tf is not None and term is not None and _TF_LEVEL[i][level]:
+        frequency = tf.frequency(_NAMES[i], term)
+        tf_mu = params.tf_m[i]
+        if frequency is not None and tf_mu is not None:
+            u_term = max(frequency, params.tf_minimum_u)
+            weight += params.tf_weight * math.log2(tf_mu[1] / u_term)
+    return weight
 
 
 def agreeing_facts(contributions: Iterable[Contribution]) -> frozenset[str]:
