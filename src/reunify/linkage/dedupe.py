@@ -177,16 +177,12 @@ def train_and_run(
     likely duplicates. In a large registry the seconds of training are put to use: another
     process builds the candidate pairs and counts the term frequencies (from what is
     committed) and the scoring workers start meanwhile."""
-    if not _large(session, workers):
-        trained = train.train(session)
-        params = current_params(session)
-        ensure_stored(session, params)
-        return trained, params, run(session, params, actor=actor, workers=workers)
-    background = pool.elsewhere(session, _pairs_and_terms)
+    large = _large(session, workers)
+    background = pool.elsewhere(session, _pairs_and_terms) if large else None
     with ExitStack() as stack:
         if background is not None:  # if training fails, the pairs are not waited for
             stack.callback(background.abandon)
-        started = pool.scorers(session, workers)
+        started = pool.scorers(session, workers) if large else None
         if started is not None:
             stack.enter_context(started)
         counted = None if background is None else (lambda: background.result()[1])

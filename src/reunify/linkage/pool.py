@@ -259,7 +259,7 @@ class Elsewhere(Generic[_T]):
         try:
             found = self._future.result()
         except BaseException:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self.abandon()
             raise
         self._pool.shutdown(wait=True)  # the worker is done: reap it
         return found
